@@ -41,8 +41,9 @@ extern volatile int np_trace_on;
 /* Write one trace line: the formatted text, which names the libnp call and the
  * OS call ("np_bind(3, 1.2.3.4:80) -> bind(3, {AF_INET, 1.2.3.4:80}, 16)"),
  * then " = <result>", then, when err != NP_OK, " errno=<native> <NAME> -> NP_X"
- * (on Windows "WSA=<native> <NAME>"; native 0 prints as "injected"). The line
- * is written whole, under a lock. Call only when NP_TRACING(). */
+ * (on Windows "WSA=<native> <NAME> -> NP_X"; with native 0, as for a libnp
+ * deadline or an injected fault, just " -> NP_X"). The line is written whole,
+ * under a lock. Call only when NP_TRACING(). */
 void np_trace_line(long long result, long native, np_err err, const char *fmt, ...);
 
 /* "{AF_INET, 1.2.3.4:80}" / "{AF_INET6, [::1]:80}" / "{AF_UNIX, /p}" for a raw
@@ -95,5 +96,8 @@ static inline int64_t np_deadline_left(int64_t deadline)
 
 /* Nonzero once np_init() has succeeded (and until the last np_cleanup()). */
 int np_is_initialized(void);
+/* The OS side of the first np_init() / last np_cleanup() (posix/, win32/). */
+np_err np_os_init(void);
+void np_os_cleanup(void);
 
 #endif /* NP_INTERNAL_H */

@@ -90,4 +90,18 @@ typedef ssize_t np_sys_ssize;
 #  define NP_NATIVE_ERR_KIND "errno"
 #endif
 
+/* A statically initialised lock for libnp's own globals (trace output, fault
+ * table, init count), usable before np_init() and without np_mutex. */
+#if defined(_WIN32)
+typedef SRWLOCK np_sys_lock;
+#  define NP_SYS_LOCK_INIT SRWLOCK_INIT
+#  define np_sys_lock_take(l) AcquireSRWLockExclusive(l)
+#  define np_sys_lock_give(l) ReleaseSRWLockExclusive(l)
+#else
+typedef pthread_mutex_t np_sys_lock;
+#  define NP_SYS_LOCK_INIT PTHREAD_MUTEX_INITIALIZER
+#  define np_sys_lock_take(l) pthread_mutex_lock(l)
+#  define np_sys_lock_give(l) pthread_mutex_unlock(l)
+#endif
+
 #endif /* NP_SYS_H */

@@ -14,7 +14,7 @@
 #ifndef NP_NP_H
 #define NP_NP_H
 
-#include "config.h"
+#include <np/config.h>
 #include "export.h"
 #include "error.h"
 #include "addr.h"

@@ -6,7 +6,7 @@
 #ifndef NP_PROC_H
 #define NP_PROC_H
 
-#include "config.h"
+#include <np/config.h>
 #include "export.h"
 #include "error.h"
 
