@@ -56,10 +56,15 @@ NP_API np_err np_addr_unix(const char *path, np_addr *out);
 NP_API np_err np_addr_loopback(np_family family, uint16_t port, np_addr *out);
 NP_API np_err np_addr_any(np_family family, uint16_t port, np_addr *out);
 
-/* "1.2.3.4:80", "[::1]:80", "/path" (unix), "unix:" (unnamed unix). */
+/* "1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80", "/path" (unix), "unix:rel" (a
+ * relative unix path), "unix:" (unnamed unix): text that np_addr_parse() reads
+ * back. IPv6 is written in RFC 5952 form. If the text does not fit in len bytes
+ * (NP_ADDRSTRLEN always does), NP_ENOBUFS and buf holds "" (when len > 0);
+ * NP_EINVAL for an empty or unknown address, or no buffer. */
 NP_API np_err np_addr_format(const np_addr *addr, char *buf, size_t len);
 
-/* Only the host part: "1.2.3.4", "::1", or the unix path. */
+/* Only the host part: "1.2.3.4", "::1", "fe80::1%2", or the unix path.
+ * Errors as for np_addr_format(). */
 NP_API np_err np_addr_host(const np_addr *addr, char *buf, size_t len);
 
 NP_API np_family np_addr_family(const np_addr *addr);
