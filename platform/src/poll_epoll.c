@@ -10,6 +10,7 @@
 
 #if NP_HAVE_EPOLL
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct epoll_state {
@@ -36,6 +37,14 @@ static unsigned from_epoll(uint32_t e)
     return r;
 }
 
+/* "EPOLLIN|EPOLLRDHUP" for trace lines. */
+static const char *epoll_names(uint32_t e, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s%s", (e & EPOLLIN) ? "EPOLLIN|" : "", (e & EPOLLOUT) ? "EPOLLOUT|" : "",
+             (e & EPOLLRDHUP) ? "EPOLLRDHUP" : "");
+    return buf;
+}
+
 static const char *op_name(int op)
 {
     return op == EPOLL_CTL_ADD ? "EPOLL_CTL_ADD" : op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD"
@@ -50,19 +59,25 @@ static np_err ctl(np_poller *p, const char *call, int op, int fd, unsigned event
     long native = 0;
     np_err err = NP_OK;
     int rc;
-    char names[32];
+    char names[32], enames[40];
     ev.events = to_epoll(events);
     ev.data.u64 = 0;
     ev.data.fd = fd;
+    /* DEL ignores the event, but kernels before 2.6.9 required one. */
     rc = epoll_ctl(st->epfd, op, fd, &ev);
     if (rc != 0) {
         native = np_sys_last_native();
         err = np_err_from_native(native);
     }
-    if (NP_TRACING())
-        np_trace_line(rc, native, err, "%s(epoll, %d, %s) -> epoll_ctl(%d, %s, %d, {0x%x})",
+    if (NP_TRACING() && op == EPOLL_CTL_DEL)
+        np_trace_line(rc, native, err, "%s(epoll, %d) -> epoll_ctl(%d, EPOLL_CTL_DEL, %d, NULL)",
+                      call, fd, st->epfd, fd);
+    else if (NP_TRACING())
+        np_trace_line(rc, native, err, "%s(epoll, %d, %s) -> epoll_ctl(%d, %s, %d, {%s})",
                       call, fd, np_poll_events_str(events, names, sizeof names), st->epfd,
-                      op_name(op), fd, (unsigned)ev.events);
+                      op_name(op), fd, epoll_names(ev.events, enames, sizeof enames));
+    /* Removing a socket closed too early: the kernel already dropped it. */
+    if (op == EPOLL_CTL_DEL && (err == NP_EBADF || err == NP_ENOENT)) return NP_OK;
     return err == NP_OK ? NP_OK : np_poll_os_error(native);
 }
 
@@ -116,10 +131,7 @@ static np_err epoll_modify(np_poller *p, np_poll_reg *r, unsigned old_events)
 
 static np_err epoll_remove(np_poller *p, np_poll_reg *r)
 {
-    np_err err = ctl(p, "np_poller_remove", EPOLL_CTL_DEL, r->fd, 0);
-    /* Closed before removal: the kernel already dropped it. Nothing to undo. */
-    if (err == NP_EBADF || err == NP_ENOENT) return NP_OK;
-    return err;
+    return ctl(p, "np_poller_remove", EPOLL_CTL_DEL, r->fd, 0);
 }
 
 /* Room for `want` events. */

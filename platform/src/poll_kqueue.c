@@ -9,7 +9,9 @@
  * is always registered; when IN is not wanted it gets NOTE_LOWAT with a huge
  * watermark, which makes it fire only on EOF (EV_EOF) or a socket error.
  * macOS clamps the watermark to the receive buffer size, so there a full
- * buffer also fires: such an event (data > 0, no EOF) is ignored. */
+ * buffer also fires, and a listener ignores the watermark: such an event
+ * (data > 0, no EOF) is ignored, and stays ready until IN is asked for or
+ * the data read, as a level-triggered poller must. */
 #include "poll_backend.h"
 
 #if NP_HAVE_KQUEUE
@@ -35,7 +37,7 @@ static void set_read(struct kevent *kev, np_os_socket fd, unsigned events)
 
 /* One traced kevent() call applying changes (no events fetched). */
 static np_err apply(np_poller *p, const char *call, np_os_socket fd, unsigned events,
-                    const struct kevent *ch, int nch)
+                    const struct kevent *ch, int nch, int removing)
 {
     kqueue_state *st = p->impl;
     long native = 0;
@@ -49,6 +51,8 @@ static np_err apply(np_poller *p, const char *call, np_os_socket fd, unsigned ev
     if (NP_TRACING())
         np_trace_line(rc, native, err, "%s(kqueue, %d, %s) -> kevent(%d, [%d changes], %d, NULL, 0, NULL)",
                       call, fd, np_poll_events_str(events, names, sizeof names), st->kq, nch, nch);
+    /* Removing a socket closed too early: close() already dropped its knotes. */
+    if (removing && (err == NP_EBADF || err == NP_ENOENT)) return NP_OK;
     return err == NP_OK ? NP_OK : np_poll_os_error(native);
 }
 
@@ -75,7 +79,7 @@ static np_err kqueue_open(np_poller *p)
     }
     p->impl = st;
     EV_SET(&kev, p->wake.rfd, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, 0);
-    err = apply(p, "np_poller_open", p->wake.rfd, NP_POLL_IN, &kev, 1);
+    err = apply(p, "np_poller_open", p->wake.rfd, NP_POLL_IN, &kev, 1, 0);
     if (err != NP_OK) {
         close(st->kq);
         free(st);
@@ -101,7 +105,7 @@ static np_err kqueue_add(np_poller *p, np_poll_reg *r)
     np_err err;
     set_read(&ch[0], r->fd, r->events);
     if (r->events & NP_POLL_OUT) EV_SET(&ch[nch++], r->fd, EVFILT_WRITE, EV_ADD | EV_ENABLE, 0, 0, 0);
-    err = apply(p, "np_poller_add", r->fd, r->events, ch, nch);
+    err = apply(p, "np_poller_add", r->fd, r->events, ch, nch, 0);
     if (err != NP_OK && nch == 2) {
         /* The read knote may be in while the write one failed: take it out. */
         EV_SET(&ch[0], r->fd, EVFILT_READ, EV_DELETE, 0, 0, 0);
@@ -120,20 +124,16 @@ static np_err kqueue_modify(np_poller *p, np_poll_reg *r, unsigned old_events)
         EV_SET(&ch[nch++], r->fd, EVFILT_WRITE, EV_ADD | EV_ENABLE, 0, 0, 0);
     else if (!(r->events & NP_POLL_OUT) && (old_events & NP_POLL_OUT))
         EV_SET(&ch[nch++], r->fd, EVFILT_WRITE, EV_DELETE, 0, 0, 0);
-    return apply(p, "np_poller_modify", r->fd, r->events, ch, nch);
+    return apply(p, "np_poller_modify", r->fd, r->events, ch, nch, 0);
 }
 
 static np_err kqueue_remove(np_poller *p, np_poll_reg *r)
 {
     struct kevent ch[2];
     int nch = 1;
-    np_err err;
     EV_SET(&ch[0], r->fd, EVFILT_READ, EV_DELETE, 0, 0, 0);
     if (r->events & NP_POLL_OUT) EV_SET(&ch[nch++], r->fd, EVFILT_WRITE, EV_DELETE, 0, 0, 0);
-    err = apply(p, "np_poller_remove", r->fd, r->events, ch, nch);
-    /* Closed before removal: close() already dropped its knotes. */
-    if (err == NP_EBADF || err == NP_ENOENT) return NP_OK;
-    return err;
+    return apply(p, "np_poller_remove", r->fd, r->events, ch, nch, 1);
 }
 
 /* NP_POLL_* for one kevent of a registered socket. fflags holds the socket
