@@ -35,8 +35,11 @@ static int find_line(const char *text, const char *n1, const char *n2, const cha
     while (*p) {
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t keep = len;
         char line[1024];
-        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+        if (keep && p[keep - 1] == '\r')   /* text-mode file on Windows */
+            keep--;
+        snprintf(line, sizeof line, "%.*s", (int)(keep < sizeof line ? keep : sizeof line - 1), p);
         if (strstr(line, n1) && (!n2 || strstr(line, n2)) && (!n3 || strstr(line, n3))) {
             snprintf(out, outlen, "%s", line);
             return 1;
@@ -157,6 +160,8 @@ static int line_ok(const char *line, size_t len)
     char buf[1024];
     const char *p;
     int n = 0;
+    if (len && line[len - 1] == '\r')   /* text-mode file on Windows */
+        len--;
     if (len >= sizeof buf || len < 3)
         return 0;
     memcpy(buf, line, len);
