@@ -14,7 +14,7 @@ struct flag_opt {
     const char *name_text;
 };
 
-static np_err flag_opt_lookup(int which, struct flag_opt *o)
+static np_err flag_opt_lookup(np_socket_t s, int which, struct flag_opt *o)
 {
     switch (which) {
     case NP_OPT_REUSEADDR:
@@ -45,6 +45,10 @@ static np_err flag_opt_lookup(int which, struct flag_opt *o)
         *o = (struct flag_opt){ SOL_SOCKET, SO_BROADCAST, "SOL_SOCKET", "SO_BROADCAST" };
         return NP_OK;
     case NP_OPT_V6ONLY:
+        /* Meaningless on other families: Linux refuses it (ENOPROTOOPT),
+         * Windows too (WSAEINVAL), Wine accepts it. Answer alike everywhere. */
+        if (s->family != NP_AF_INET6)
+            return np_err_record(NP_ENOPROTOOPT, 0);
         *o = (struct flag_opt){ IPPROTO_IPV6, IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY" };
         return NP_OK;
     default:
@@ -88,7 +92,7 @@ static np_err set_flag(np_socket_t s, int which, int on, const char *caller)
 
     if (s == NP_INVALID_SOCKET)
         return np_err_record(NP_EBADF, 0);
-    err = flag_opt_lookup(which, &o);
+    err = flag_opt_lookup(s, which, &o);
     return err != NP_OK ? err : set_int(s, caller, &o, on != 0);
 }
 
@@ -133,7 +137,7 @@ np_err np_get_option_flag(np_socket_t s, int which, int *on)
     if (!on)
         return np_err_record(NP_EINVAL, 0);
     *on = 0;
-    err = flag_opt_lookup(which, &o);
+    err = flag_opt_lookup(s, which, &o);
     if (err == NP_OK)
         err = get_int(s, "np_get_option_flag", &o, &value);
     if (err == NP_OK)
