@@ -145,7 +145,8 @@ int main(int argc, char **argv)
         children -= np_reap_children(); /* waitpid(-1, WNOHANG) until none */
 
         err = np_accept(listener, &conn, &peer);
-        if (err == NP_ETIMEDOUT || err == NP_ECONNABORTED || err == NP_ECONNRESET) {
+        if (err == NP_ETIMEDOUT || err == NP_ECONNABORTED || err == NP_ECONNRESET ||
+            err == NP_ENOTCONN) {
             continue; /* nobody came in time, or a client gave up waiting */
         } else if (err == NP_EMFILE || err == NP_ENFILE || err == NP_ENOBUFS ||
                    err == NP_ENOMEM) {

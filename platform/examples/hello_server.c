@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 
         printf("waiting for a client...\n");
         err = np_accept(listener, &conn, &peer);
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET) {
+        if (err == NP_ECONNABORTED || err == NP_ECONNRESET || err == NP_ENOTCONN) {
             continue; /* a client that gave up before we accepted it */
         } else if (err == NP_EMFILE || err == NP_ENFILE || err == NP_ENOBUFS ||
                    err == NP_ENOMEM) {

@@ -171,8 +171,8 @@ static long on_listener(np_socket_t listener, long room)
         np_err err = np_accept(listener, &sock, &peer);
         if (err == NP_EAGAIN)
             break; /* nobody else waiting */
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
-            continue; /* gave up while waiting */
+        if (err == NP_ECONNABORTED || err == NP_ECONNRESET || err == NP_ENOTCONN)
+            continue; /* gave up while waiting (Wine says "not connected") */
         if (err != NP_OK) {
             fprintf(stderr, "%s: accept: %s\n", prog, np_strerror(err));
             break; /* e.g. out of descriptors: try again on the next wake-up */

@@ -151,7 +151,7 @@ int main(int argc, char **argv)
         np_addr peer;
 
         err = np_accept(listener, &sock, &peer);
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET) {
+        if (err == NP_ECONNABORTED || err == NP_ECONNRESET || err == NP_ENOTCONN) {
             continue; /* the client gave up while waiting in the backlog */
         } else if (err == NP_EMFILE || err == NP_ENFILE || err == NP_ENOBUFS ||
                    err == NP_ENOMEM) {

@@ -283,8 +283,9 @@ static void reset_client(const char *port_text)
 static void check_survives_reset(const char *server_name)
 {
     char port[16];
-    np_test_proc *server = start(server_name, "--port", "0", "--max-clients", "2",
-                                 (const char *)NULL);
+    /* No --max-clients: whether the reset client is ever accepted at all
+     * depends on timing (Wine's accept() drops it with WSAENOTCONN). */
+    np_test_proc *server = start(server_name, "--port", "0", (const char *)NULL);
     np_test_proc *client;
     CHECK(server);
     CHECK(read_port(server, port, sizeof port));
@@ -297,7 +298,8 @@ static void check_survives_reset(const char *server_name)
     EXPECT(client, "echo: still there?");
     np_test_proc_close_stdin(client);
     CHECK_INT(finish(client), 0);
-    CHECK_INT(finish(server), 0);
+    untrack(server);
+    np_test_proc_kill(server); /* it serves forever: its answer was the test */
 }
 
 static void test_echo_server_survives_reset(void)
