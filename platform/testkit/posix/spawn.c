@@ -170,7 +170,7 @@ void np_test_proc_close_stdin(np_test_proc *p)
  * p->buf to buf. Returns 1 if a line was taken. */
 static int take_line(np_test_proc *p, char *buf, size_t len, int at_eof)
 {
-    char *nl = memchr(p->buf, '\n', p->len);
+    char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL;
     size_t line_len, used;
     if (!nl && !(at_eof && p->len > 0))
         return 0;
