@@ -9,9 +9,10 @@ static const char *g_case;
 
 void np_test_begin(void)
 {
-    /* Child processes and CTest read our output through pipes: flush per line so
-     * a crash never swallows the last messages. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* CTest and parent tests read our output through pipes: unbuffered, so a
+     * crash never swallows the last messages. (Not _IOLBF: the Microsoft C
+     * runtime has no line buffering and rejects it with a size of 0.) */
+    setvbuf(stdout, NULL, _IONBF, 0);
     setvbuf(stderr, NULL, _IONBF, 0);
     if (np_init() != NP_OK) {
         fprintf(stderr, "np_init failed\n");
