@@ -88,11 +88,6 @@ extern const np_poll_backend np_poll_backend_poll;
 extern const np_poll_backend np_poll_backend_wsapoll;
 #endif
 
-/* Open a poller on the named backend ("epoll", "kqueue", "poll", "wsapoll";
- * NULL for the build's default). NP_EOPNOTSUPP when that backend is not
- * compiled in. Exported (not in a public header) so the test suite can run
- * every backend the machine has; tests declare it themselves. */
-NP_API np_err np_poller_open_backend(const char *name, np_poller **out);
 
 /* ---- registration table (poll.c) ----------------------------------------- */
 

@@ -387,7 +387,7 @@ static np_err socktype_from_native(int st, np_socktype *out)
 
 np_err np_socket_from_os(np_os_socket handle, np_socket_t *out)
 {
-    np_socktype type;
+    np_socktype type = NP_SOCK_STREAM;   /* set by socktype_from_native; GCC -O2 cannot see it */
     np_family family;
     np_err err;
     int af, st;

@@ -3,9 +3,6 @@
  * Timed checks assert loose lower bounds only, never tight upper bounds. */
 #include "np_test.h"
 
-/* Internal, exported for tests (platform/src/poll_backend.h): a poller on a
- * named backend, NP_EOPNOTSUPP when it is not compiled in. */
-NP_API np_err np_poller_open_backend(const char *name, np_poller **out);
 
 static const char *const backend_names[] = { "epoll", "kqueue", "poll", "wsapoll" };
 static const char *g_be;   /* the backend the running cases use */

@@ -38,6 +38,11 @@ typedef struct np_poll_event {
 } np_poll_event;
 
 NP_API np_err np_poller_open(np_poller **out);
+/* Open a poller on a named backend: "epoll", "kqueue", "poll" or "wsapoll";
+ * NULL for the build's default (what np_poller_open uses). NP_EOPNOTSUPP when
+ * that backend is not available on this platform. Useful to test a program on
+ * every backend the machine has (on Linux: epoll and poll). */
+NP_API np_err np_poller_open_backend(const char *name, np_poller **out);
 NP_API void np_poller_close(np_poller *p);
 
 /* Watch s for events (NP_POLL_IN | NP_POLL_OUT; 0 watches errors only).
