@@ -87,7 +87,7 @@ static np_err get_int(np_socket_t s, const char *caller, const struct flag_opt *
 
 static np_err set_flag(np_socket_t s, int which, int on, const char *caller)
 {
-    struct flag_opt o;
+    struct flag_opt o = { 0 };   /* MinGW GCC -O2 cannot see flag_opt_lookup set it */
     np_err err;
 
     if (s == NP_INVALID_SOCKET)
@@ -128,7 +128,7 @@ np_err np_set_v6only(np_socket_t s, int on)
 
 np_err np_get_option_flag(np_socket_t s, int which, int *on)
 {
-    struct flag_opt o;
+    struct flag_opt o = { 0 };   /* MinGW GCC -O2 cannot see flag_opt_lookup set it */
     np_err err;
     int value;
 

@@ -1,7 +1,8 @@
 # Install the built tree into a scratch prefix, then build and run an outside
 # program against it twice: once through find_package(Natter) and once through
 # pkg-config (natter-np.pc). Inputs: BUILD_DIR, SRC_DIR, WORK_DIR, C_COMPILER,
-# TOOLCHAIN (may be empty), EMULATOR (may be empty), EXE_SUFFIX.
+# TOOLCHAIN (may be empty), EMULATOR (may be empty), EXE_SUFFIX, CONSUMER_CFLAGS
+# (may be empty: extra compile and link flags, e.g. the sanitizers).
 cmake_minimum_required(VERSION 3.25)
 
 function(run)
@@ -40,7 +41,8 @@ if(TOOLCHAIN)
   set(tc_args -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
 endif()
 run(${CMAKE_COMMAND} -S ${SRC_DIR}/consumer -B ${cm_build} ${tc_args}
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix})
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_ROOT_PATH=${prefix}
+    "-DCMAKE_C_FLAGS=${CONSUMER_CFLAGS}")
 run(${CMAKE_COMMAND} --build ${cm_build})
 set(cm_exe ${cm_build}/np_consumer${EXE_SUFFIX})
 if(runtime_libs)
@@ -60,7 +62,7 @@ execute_process(COMMAND ${PKG_CONFIG} --cflags --libs natter-np
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config --cflags --libs natter-np failed")
 endif()
-separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+separate_arguments(pc_flags UNIX_COMMAND "${pc_flags} ${CONSUMER_CFLAGS}")
 set(pc_build ${WORK_DIR}/pkgconfig-consumer)
 file(MAKE_DIRECTORY ${pc_build})
 set(pc_exe ${pc_build}/np_consumer${EXE_SUFFIX})

@@ -16,7 +16,8 @@ static int echo_once(np_socket_t a, np_socket_t b)
 
 int main(void)
 {
-    np_socket_t pair[2], listener, client, server;
+    np_socket_t pair[2], listener = NP_INVALID_SOCKET, client = NP_INVALID_SOCKET;
+    np_socket_t server = NP_INVALID_SOCKET;
     np_addr addr;
     int ok;
 
@@ -33,6 +34,9 @@ int main(void)
             && np_tcp_connect("127.0.0.1", np_addr_port(&addr), 5000, &client) == NP_OK
             && np_accept(listener, &server, NULL) == NP_OK
             && echo_once(client, server);
+    np_socket_close(server);
+    np_socket_close(client);
+    np_socket_close(listener);
     printf("np_consumer %s %s\n", ok ? "ok" : "FAILED", np_version());
     np_cleanup();
     return ok ? 0 : 1;
