@@ -24,7 +24,8 @@ np_err np_trace_enable(const char *path)
 {
     FILE *f = stderr;
     if (path && *path) {
-        f = fopen(path, "a");
+        /* Binary: the same bytes (LF line ends) on every platform. */
+        f = fopen(path, "ab");
         if (!f) {
             /* fopen sets the C library's errno on every platform. */
             np_err err = np_err_from_native(errno);
