@@ -46,30 +46,50 @@ static void kill_leftovers(void)
         }
 }
 
-/* Start program `name` (e.g. "np-echo-server") with the NULL-terminated
- * arguments that follow. NULL (with the reason printed) on failure. */
-static np_test_proc *start(const char *name, ...)
+/* Start program `name` (e.g. "np-echo-server") with extra environment entries
+ * `env` (NULL-terminated, may be NULL) and the arguments in `ap`. NULL (with
+ * the reason printed) on failure. */
+static np_test_proc *vstart(const char *name, const char *const *env, va_list ap)
 {
     const char *argv[16];
     char path[1024];
     np_test_proc *p;
-    va_list ap;
     int n = 0;
     np_err err;
 
     np_test_sibling_path(path, sizeof path, g_argv0, name);
     argv[n++] = path;
-    va_start(ap, name);
     while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
         n++;
-    va_end(ap);
     argv[n] = NULL;
-    err = np_test_spawn(argv, NULL, &p);
+    err = np_test_spawn(argv, env, &p);
     if (err != NP_OK) {
         printf("  cannot start %s: %s\n", path, np_strerror(err));
         return NULL;
     }
     track(p);
+    return p;
+}
+
+/* start("np-echo-server", "--port", "0", (const char *)NULL) */
+static np_test_proc *start(const char *name, ...)
+{
+    np_test_proc *p;
+    va_list ap;
+    va_start(ap, name);
+    p = vstart(name, NULL, ap);
+    va_end(ap);
+    return p;
+}
+
+/* start() with extra environment entries ("NAME=value", NULL-terminated). */
+static np_test_proc *start_env(const char *const *env, const char *name, ...)
+{
+    np_test_proc *p;
+    va_list ap;
+    va_start(ap, name);
+    p = vstart(name, env, ap);
+    va_end(ap);
     return p;
 }
 
@@ -247,6 +267,73 @@ static void test_echo_client_refused(void)
     /* It prints nothing on stdout (the error goes to stderr) and fails. */
     CHECK_ERR(np_test_proc_readline(client, line, sizeof line, T_LINE), NP_EEOF);
     CHECK_INT(finish(client), 1);
+}
+
+/* NP_TRACE / NP_TRACE_FILE, read by np_init() in a real program: the trace file
+ * names each libnp call and the OS call it became, failures with both codes. */
+static void test_trace_env(void)
+{
+    char port[16], path[512], setting[600], text[8192];
+    const char *env[3];
+    np_test_proc *server, *client;
+    FILE *f;
+    size_t n;
+
+    np_test_temp_path(path, sizeof path, "trace");
+    snprintf(setting, sizeof setting, "NP_TRACE_FILE=%s", path);
+    env[0] = "NP_TRACE=1";
+    env[1] = setting;
+    env[2] = NULL;
+    server = start("np-echo-server", "--port", "0", "--max-clients", "1", (const char *)NULL);
+    CHECK(server);
+    CHECK(read_port(server, port, sizeof port));
+    client = start_env(env, "np-echo-client", "--port", port, (const char *)NULL);
+    CHECK(client);
+    EXPECT(client, "connected to");
+    TYPE(client, "traced\n");
+    EXPECT(client, "echo: traced");
+    np_test_proc_close_stdin(client);
+    CHECK_INT(finish(client), 0);
+    CHECK_INT(finish(server), 0);
+
+    f = fopen(path, "rb");
+    CHECK_MSG(f, "no trace file at %s", path);
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    remove(path);
+    text[n] = '\0';
+    CHECK_MSG(strstr(text, "np_socket_open(AF_INET, SOCK_STREAM) -> ") != NULL, "trace:\n%s", text);
+    CHECK_MSG(strstr(text, "np_connect(") && strstr(text, "-> connect("), "trace:\n%s", text);
+    CHECK_MSG(strstr(text, "np_sendall(") && strstr(text, "-> send("), "trace:\n%s", text);
+    CHECK_MSG(strstr(text, "np_socket_close(") != NULL, "trace:\n%s", text);
+    CHECK_MSG(strchr(text, '\r') == NULL, "trace file has CR line ends");
+}
+
+/* NP_FAULT, read by np_init() in a real program: 1-byte sends and interrupted
+ * receives are invisible to the program; a failed connect is reported. */
+static void test_fault_env(void)
+{
+    char port[16];
+    static const char *const shortio[] = { "NP_FAULT=send:short1:1000,recv:eintr:5", NULL };
+    static const char *const refused[] = { "NP_FAULT=connect:econnrefused:1", NULL };
+    np_test_proc *server, *client;
+
+    server = start("np-echo-server", "--port", "0", "--max-clients", "2", (const char *)NULL);
+    CHECK(server);
+    CHECK(read_port(server, port, sizeof port));
+    client = start_env(shortio, "np-echo-client", "--port", port, (const char *)NULL);
+    CHECK(client);
+    EXPECT(client, "connected to");
+    TYPE(client, "sent one byte at a time\n");
+    EXPECT(client, "echo: sent one byte at a time");
+    np_test_proc_close_stdin(client);
+    CHECK_INT(finish(client), 0);
+
+    client = start_env(refused, "np-echo-client", "--port", port, (const char *)NULL);
+    CHECK(client);
+    CHECK_INT(finish(client), 1);
+    np_test_proc_kill(server);
+    untrack(server);
 }
 
 static void test_server_port_in_use(void)
@@ -487,6 +574,8 @@ int main(int argc, char **argv)
     RUN_CLEAN(test_hello_next_client);
     RUN_CLEAN(test_echo);
     RUN_CLEAN(test_echo_client_refused);
+    RUN_CLEAN(test_trace_env);
+    RUN_CLEAN(test_fault_env);
     RUN_CLEAN(test_server_port_in_use);
     RUN_CLEAN(test_echo_server_survives_reset);
     RUN_CLEAN(test_udp_echo);
