@@ -26,3 +26,10 @@ void np_sleep_ms(int64_t ms)
     while (nanosleep(&left, &left) != 0 && errno == EINTR)
         ;
 }
+
+int64_t np_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

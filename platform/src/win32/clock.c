@@ -25,3 +25,14 @@ void np_sleep_ms(int64_t ms)
     while ((left = deadline - np_now_ms()) > 0)
         Sleep((DWORD)(left > 0x7fffffff ? 0x7fffffff : left));
 }
+
+int64_t np_wall_ms(void)
+{
+    /* FILETIME counts 100 ns intervals since 1601-01-01. */
+    FILETIME ft;
+    ULARGE_INTEGER t;
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    return (int64_t)(t.QuadPart / 10000) - INT64_C(11644473600000);
+}
