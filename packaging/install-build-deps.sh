@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install what building and testing Natter needs on Debian 12 (bookworm): the
-# native toolchain, and the mingw-w64 cross compiler and Wine that build and
-# test the Windows version.
+# native toolchain; the mingw-w64 cross compiler and Wine that build and test
+# the Windows version; and the real IRC servers and clients the interop tests
+# run against (ngircd, InspIRCd, irssi, ii). Their services are not started:
+# the tests start their own copies on loopback.
 set -eu
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
@@ -10,4 +12,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q \
     build-essential cmake pkg-config \
-    gcc-mingw-w64-x86-64 wine wine64
+    gcc-mingw-w64-x86-64 wine wine64 \
+    ngircd inspircd irssi ii
