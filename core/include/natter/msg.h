@@ -92,6 +92,7 @@ typedef struct nt_framer {
     char buf[NT_FRAME_MAX + 1];
     size_t len;           /* bytes held */
     size_t start;         /* first unread byte */
+    size_t scan;          /* bytes before this index hold no line end: searching resumes here */
     int skip_lf;          /* the last line ended with CR: a following LF is part of it */
     int discarding;       /* inside an overlong line */
 } nt_framer;
