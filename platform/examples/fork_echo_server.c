@@ -14,7 +14,7 @@
  *
  * Windows has no fork(): there, NP_HAVE_FORK is 0 and this program is not
  * built (Python likewise defines ForkingTCPServer only if os has fork). */
-#include <np/np.h>
+#include "example_util.h"
 
 #if !NP_HAVE_FORK
 #error "np-fork-echo-server needs fork(); it is built only where NP_HAVE_FORK is 1"
@@ -22,9 +22,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-static const char *prog = "np-fork-echo-server";
+const char ex_prog[] = "np-fork-echo-server";
 
 static void usage(FILE *to)
 {
@@ -38,135 +37,57 @@ static void usage(FILE *to)
             "  --max-clients N    accept N clients, exit when all have left\n"
             "                     (default: run forever)\n"
             "  --help             show this help\n",
-            prog);
-}
-
-static int parse_number(const char *text, long min, long max, long *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < min || v > max)
-        return 0;
-    *out = v;
-    return 1;
+            ex_prog);
 }
 
 /* The child's whole life: echo until the client leaves. Returns its exit code. */
 static int serve(np_socket_t conn, const char *who)
 {
-    char buf[4096];
-    unsigned long total = 0;
-    printf("[pid %ld] serving %s\n", np_getpid(), who);
-    for (;;) {
-        size_t got;
-        np_err err = np_recv(conn, buf, sizeof buf, &got);
-        if (err == NP_OK && got == 0) {
-            printf("[pid %ld] %s left after %lu bytes\n", np_getpid(), who, total);
-            return 0;
-        }
-        if (err == NP_OK)
-            err = np_sendall(conn, buf, got, NULL);
-        if (err != NP_OK) {
-            printf("[pid %ld] %s dropped: %s\n", np_getpid(), who, np_strerror(err));
-            return 1;
-        }
-        total += (unsigned long)got;
-    }
+    char tag[32];
+    snprintf(tag, sizeof tag, "[pid %ld]", np_getpid());
+    printf("%s serving %s\n", tag, who);
+    return ex_echo(conn, tag, who);
 }
 
 int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1";
     long port = 8888, max_clients = 0, accepted = 0, children = 0;
+    const ex_option options[] = { EX_OPT_SERVER_PORT(&port), EX_OPT_MAX_CLIENTS(&max_clients) };
+    char where[NP_ADDRSTRLEN];
     np_socket_t listener;
-    np_addr addr;
-    char text[NP_ADDRSTRLEN];
     np_err err;
     int status = 0;
 
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i];
-        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(opt, "--host") == 0 && i + 1 < argc) {
-            host = argv[++i];
-        } else if (strcmp(opt, "--port") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 0, 65535, &port)) {
-                fprintf(stderr, "%s: --port wants a number from 0 to 65535, not '%s'\n",
-                        prog, argv[i]);
-                return 2;
-            }
-        } else if (strcmp(opt, "--max-clients") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 1, 1000000000L, &max_clients)) {
-                fprintf(stderr, "%s: --max-clients wants a positive number, not '%s'\n",
-                        prog, argv[i]);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "%s: unknown or incomplete option '%s'\n\n", prog, opt);
-            usage(stderr);
-            return 2;
-        }
-    }
-
-    /* Unbuffered: nothing sits in a stdio buffer at fork() to be printed twice. */
-    setvbuf(stdout, NULL, _IONBF, 0);
-
-    err = np_init();
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot start the socket library: %s\n", prog, np_strerror(err));
-        return 1;
-    }
-    if (np_addr_from_ip(host, (uint16_t)port, &addr) != NP_OK) {
-        fprintf(stderr, "%s: '%s' is not a numeric IP address\n", prog, host);
-        np_cleanup();
-        return 2;
-    }
-    err = np_tcp_listen(&addr, 64, 0, &listener);
-    if (err == NP_OK)
-        err = np_socket_set_timeout(listener, 500); /* accept() returns to reap */
-    if (err != NP_OK) {
-        np_addr_format(&addr, text, sizeof text);
-        fprintf(stderr, "%s: cannot listen on %s: %s\n", prog, text, np_strerror(err));
-        np_cleanup();
-        return 1;
-    }
-    np_getsockname(listener, &addr);
-    np_addr_format(&addr, text, sizeof text);
-    printf("listening on %s\n", text);
+    ex_parse_args(argc, argv, usage, &host, options, sizeof options / sizeof options[0]);
+    ex_init(); /* stdout unbuffered: nothing sits in a stdio buffer at fork() */
+    listener = ex_listen(host, port, 64, where);
+    err = np_socket_set_timeout(listener, 500); /* accept() returns to reap */
+    if (err != NP_OK)
+        ex_die("cannot set a timeout on %s: %s", where, np_strerror(err));
+    printf("listening on %s\n", where);
 
     while (max_clients == 0 || accepted < max_clients) {
         np_socket_t conn;
-        np_addr peer;
         char who[NP_ADDRSTRLEN];
         long pid;
 
         children -= np_reap_children(); /* waitpid(-1, WNOHANG) until none */
 
-        err = np_accept(listener, &conn, &peer);
-        if (err == NP_ETIMEDOUT || err == NP_ECONNABORTED || err == NP_ECONNRESET ||
-            err == NP_ENOTCONN) {
-            continue; /* nobody came in time, or a client gave up waiting */
-        } else if (err == NP_EMFILE || err == NP_ENFILE || err == NP_ENOBUFS ||
-                   err == NP_ENOMEM) {
-            fprintf(stderr, "%s: accept: %s; retrying\n", prog, np_strerror(err));
-            np_sleep_ms(100);
-            continue;
-        } else if (err != NP_OK) {
-            fprintf(stderr, "%s: accept failed: %s\n", prog, np_strerror(err));
+        err = ex_accept(listener, &conn, who);
+        if (err == NP_ETIMEDOUT)
+            continue; /* nobody came in time: reap, then wait again */
+        if (err != NP_OK) {
             status = 1;
             break;
         }
         /* conn is blocking (only a non-blocking listener hands out
          * non-blocking sockets): all the child needs. */
         accepted++;
-        np_addr_format(&peer, who, sizeof who);
-        printf("client %s connected\n", who);
 
         err = np_fork(&pid);
         if (err != NP_OK) {
-            fprintf(stderr, "%s: cannot fork for %s: %s\n", prog, who, np_strerror(err));
+            fprintf(stderr, "%s: cannot fork for %s: %s\n", ex_prog, who, np_strerror(err));
             np_socket_close(conn);
             continue;
         }

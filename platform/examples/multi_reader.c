@@ -20,13 +20,13 @@
  * can take more (NP_POLL_OUT). Only sockets are watched: waiting on the
  * terminal as well, as the Python tutorial does with sys.stdin, works on POSIX
  * but not with WSAPoll on Windows. Try it with several np-echo-client. */
-#include <np/np.h>
+#include "example_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *prog = "np-multi-reader";
+const char ex_prog[] = "np-multi-reader";
 
 static void usage(FILE *to)
 {
@@ -41,17 +41,7 @@ static void usage(FILE *to)
             "  --max-clients N    accept N clients, exit when all have left\n"
             "                     (default: run forever)\n"
             "  --help             show this help\n",
-            prog);
-}
-
-static int parse_number(const char *text, long min, long max, long *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < min || v > max)
-        return 0;
-    *out = v;
-    return 1;
+            ex_prog);
 }
 
 /* What the server keeps for each connected client. */
@@ -171,16 +161,17 @@ static long on_listener(np_socket_t listener, long room)
         np_err err = np_accept(listener, &sock, &peer);
         if (err == NP_EAGAIN)
             break; /* nobody else waiting */
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET || err == NP_ENOTCONN)
-            continue; /* gave up while waiting (Wine says "not connected") */
+        if (ex_client_gave_up(err))
+            continue;
         if (err != NP_OK) {
-            fprintf(stderr, "%s: accept: %s\n", prog, np_strerror(err));
+            /* Not ex_accept(): sleeping here would stall every other client. */
+            fprintf(stderr, "%s: accept: %s\n", ex_prog, np_strerror(err));
             break; /* e.g. out of descriptors: try again on the next wake-up */
         }
         /* The listener is non-blocking, so `sock` is too. */
         c = calloc(1, sizeof *c);
         if (!c) {
-            fprintf(stderr, "%s: out of memory; refusing a client\n", prog);
+            fprintf(stderr, "%s: out of memory; refusing a client\n", ex_prog);
             np_socket_close(sock);
             continue;
         }
@@ -188,7 +179,7 @@ static long on_listener(np_socket_t listener, long room)
         np_addr_format(&peer, c->name, sizeof c->name);
         err = np_poller_add(poller, sock, NP_POLL_IN, c);
         if (err != NP_OK) {
-            fprintf(stderr, "%s: cannot watch %s: %s\n", prog, c->name, np_strerror(err));
+            fprintf(stderr, "%s: cannot watch %s: %s\n", ex_prog, c->name, np_strerror(err));
             np_socket_close(sock);
             free(c);
             continue;
@@ -204,71 +195,24 @@ int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1";
     long port = 8888, max_clients = 0, accepted = 0;
+    const ex_option options[] = { EX_OPT_SERVER_PORT(&port), EX_OPT_MAX_CLIENTS(&max_clients) };
+    char where[NP_ADDRSTRLEN];
     np_socket_t listener;
-    np_addr addr;
-    char text[NP_ADDRSTRLEN];
     np_err err;
     int status = 0;
 
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i];
-        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(opt, "--host") == 0 && i + 1 < argc) {
-            host = argv[++i];
-        } else if (strcmp(opt, "--port") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 0, 65535, &port)) {
-                fprintf(stderr, "%s: --port wants a number from 0 to 65535, not '%s'\n",
-                        prog, argv[i]);
-                return 2;
-            }
-        } else if (strcmp(opt, "--max-clients") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 1, 1000000000L, &max_clients)) {
-                fprintf(stderr, "%s: --max-clients wants a positive number, not '%s'\n",
-                        prog, argv[i]);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "%s: unknown or incomplete option '%s'\n\n", prog, opt);
-            usage(stderr);
-            return 2;
-        }
-    }
-
-    setvbuf(stdout, NULL, _IONBF, 0);
-
-    err = np_init();
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot start the socket library: %s\n", prog, np_strerror(err));
-        return 1;
-    }
-    if (np_addr_from_ip(host, (uint16_t)port, &addr) != NP_OK) {
-        fprintf(stderr, "%s: '%s' is not a numeric IP address\n", prog, host);
-        np_cleanup();
-        return 2;
-    }
-    err = np_tcp_listen(&addr, 64, 0, &listener);
-    if (err == NP_OK)
-        err = np_socket_set_blocking(listener, 0);
-    if (err != NP_OK) {
-        np_addr_format(&addr, text, sizeof text);
-        fprintf(stderr, "%s: cannot listen on %s: %s\n", prog, text, np_strerror(err));
-        np_cleanup();
-        return 1;
-    }
+    ex_parse_args(argc, argv, usage, &host, options, sizeof options / sizeof options[0]);
+    ex_init();
+    listener = ex_listen(host, port, 64, where);
+    err = np_socket_set_blocking(listener, 0);
+    if (err != NP_OK)
+        ex_die("cannot make %s non-blocking: %s", where, np_strerror(err));
     err = np_poller_open(&poller);
     if (err == NP_OK)
         err = np_poller_add(poller, listener, NP_POLL_IN, NULL); /* NULL: the listener */
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot set up the poller: %s\n", prog, np_strerror(err));
-        np_socket_close(listener);
-        np_cleanup();
-        return 1;
-    }
-    np_getsockname(listener, &addr);
-    np_addr_format(&addr, text, sizeof text);
-    printf("listening on %s (poller: %s)\n", text, np_poller_backend(poller));
+    if (err != NP_OK)
+        ex_die("cannot set up the poller: %s", np_strerror(err));
+    printf("listening on %s (poller: %s)\n", where, np_poller_backend(poller));
 
     /* The loop: wait until some socket is ready, handle exactly those. */
     while (listener != NP_INVALID_SOCKET || clients_now > 0) {
@@ -276,7 +220,7 @@ int main(int argc, char **argv)
         int n;
         err = np_poller_wait(poller, events, 64, -1, &n);
         if (err != NP_OK) {
-            fprintf(stderr, "%s: poller wait failed: %s\n", prog, np_strerror(err));
+            fprintf(stderr, "%s: poller wait failed: %s\n", ex_prog, np_strerror(err));
             status = 1;
             break;
         }

@@ -11,13 +11,12 @@
  *     no echo within 1000 ms, sending again (2 of 3)
  *     no echo within 1000 ms, sending again (3 of 3)
  *     np-udp-echo-client: no echo from 127.0.0.1:9 after 3 tries: is the server running? */
-#include <np/np.h>
+#include "example_util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static const char *prog = "np-udp-echo-client";
+const char ex_prog[] = "np-udp-echo-client";
 
 static void usage(FILE *to)
 {
@@ -31,17 +30,7 @@ static void usage(FILE *to)
             "  --timeout MS    wait MS milliseconds for each echo (default 1000)\n"
             "  --tries N       send a line at most N times (default 3)\n"
             "  --help          show this help\n",
-            prog);
-}
-
-static int parse_number(const char *text, long min, long max, long *out)
-{
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || v < min || v > max)
-        return 0;
-    *out = v;
-    return 1;
+            ex_prog);
 }
 
 /* Send one datagram and wait for its echo, up to `tries` times. NP_OK with the
@@ -87,6 +76,11 @@ int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1";
     long port = 8888, timeout_ms = 1000, tries = 3;
+    const ex_option options[] = {
+        EX_OPT_CLIENT_PORT(&port),
+        EX_OPT_TIMEOUT(&timeout_ms),
+        { "--tries", 1, 1000, "a number from 1 to 1000", &tries },
+    };
     char service[16], line[2048], reply[2048], where[NP_ADDRSTRLEN];
     np_addrinfo *found;
     np_addr server;
@@ -94,53 +88,14 @@ int main(int argc, char **argv)
     np_err err;
     int status = 0;
 
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i];
-        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(opt, "--host") == 0 && i + 1 < argc) {
-            host = argv[++i];
-        } else if (strcmp(opt, "--port") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 1, 65535, &port)) {
-                fprintf(stderr, "%s: --port wants a number from 1 to 65535, not '%s'\n",
-                        prog, argv[i]);
-                return 2;
-            }
-        } else if (strcmp(opt, "--timeout") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 1, 3600000L, &timeout_ms)) {
-                fprintf(stderr, "%s: --timeout wants milliseconds, not '%s'\n", prog, argv[i]);
-                return 2;
-            }
-        } else if (strcmp(opt, "--tries") == 0 && i + 1 < argc) {
-            if (!parse_number(argv[++i], 1, 1000, &tries)) {
-                fprintf(stderr, "%s: --tries wants a number from 1 to 1000, not '%s'\n", prog,
-                        argv[i]);
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "%s: unknown or incomplete option '%s'\n\n", prog, opt);
-            usage(stderr);
-            return 2;
-        }
-    }
-
-    setvbuf(stdout, NULL, _IONBF, 0);
-
-    err = np_init();
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot start the socket library: %s\n", prog, np_strerror(err));
-        return 1;
-    }
+    ex_parse_args(argc, argv, usage, &host, options, sizeof options / sizeof options[0]);
+    ex_init();
 
     /* getaddrinfo(): the server's first address, IPv4 or IPv6. */
     snprintf(service, sizeof service, "%ld", port);
     err = np_resolve(host, service, NP_AF_UNSPEC, NP_SOCK_DGRAM, 0, &found);
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot resolve %s: %s\n", prog, host, np_strerror(err));
-        np_cleanup();
-        return 1;
-    }
+    if (err != NP_OK)
+        ex_die("cannot resolve %s: %s", host, np_strerror(err));
     server = found->addr;
     np_addrinfo_free(found);
     np_addr_format(&server, where, sizeof where);
@@ -148,24 +103,21 @@ int main(int argc, char **argv)
     err = np_socket_open(np_addr_family(&server), NP_SOCK_DGRAM, &sock);
     if (err == NP_OK)
         err = np_socket_set_timeout(sock, timeout_ms); /* recvfrom waits at most this */
-    if (err != NP_OK) {
-        fprintf(stderr, "%s: cannot create a UDP socket: %s\n", prog, np_strerror(err));
-        np_cleanup();
-        return 1;
-    }
+    if (err != NP_OK)
+        ex_die("cannot create a UDP socket: %s", np_strerror(err));
 
     /* No connect(): sendto names the server each time, and the OS picks our
-     * own address and port on the first send. */
-    while (fgets(line, sizeof line, stdin)) {
-        line[strcspn(line, "\r\n")] = '\0'; /* a datagram needs no end marker */
+     * own address and port on the first send. A line goes without its "\n":
+     * a datagram needs no end marker. */
+    while (ex_read_line(NULL, line, sizeof line)) {
         err = exchange(sock, &server, line, reply, sizeof reply, tries, timeout_ms);
         if (err == NP_ETIMEDOUT) {
             fprintf(stderr, "%s: no echo from %s after %ld tries: is the server running?\n",
-                    prog, where, tries);
+                    ex_prog, where, tries);
             status = 1;
             break;
         } else if (err != NP_OK) {
-            fprintf(stderr, "%s: exchange with %s failed: %s\n", prog, where,
+            fprintf(stderr, "%s: exchange with %s failed: %s\n", ex_prog, where,
                     np_strerror(err));
             status = 1;
             break;
