@@ -25,6 +25,7 @@
 #include "trace.h"
 #include "fault.h"
 #include "proc.h"
+#include "signal.h"
 
 NP_BEGIN_DECLS
 
