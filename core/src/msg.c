@@ -96,6 +96,7 @@ static char *store(nt_msg *m, const char *s, size_t n)
 static int tag_key_valid(const char *k, size_t n)
 {
     size_t i = 0, name_start, slash = (size_t)-1;
+    int dot = 0;
     if (n > 0 && k[0] == '+')
         i = 1;
     name_start = i;
@@ -108,13 +109,14 @@ static int tag_key_valid(const char *k, size_t n)
         } else if (c == '.') {
             if (slash != (size_t)-1)
                 return 0;   /* dots belong to the vendor only */
+            dot = 1;
         } else if (!is_alpha(c) && !is_digit(c) && c != '-') {
             return 0;
         }
     }
-    if (slash != (size_t)-1)
-        name_start = slash + 1;
-    return n > name_start;
+    if (slash == (size_t)-1)
+        return !dot && n > name_start;
+    return n > slash + 1;
 }
 
 static char unescape_char(char c)
