@@ -35,6 +35,9 @@ typedef struct nt_session_config {
     const char *realname;      /* defaults to nick */
     const char *password;      /* PASS, NULL for none */
     const char *version_reply; /* CTCP VERSION answer; NULL for a default */
+    /* Added: after a reconnect (nt_session_closed, then nt_session_start),
+     * join again the channels we were in, with their keys, once registered. */
+    int rejoin_on_reconnect;
 } nt_session_config;
 
 typedef enum nt_event_type {
@@ -54,7 +57,14 @@ typedef enum nt_event_type {
     NT_EV_AWAY,            /* nick is away (text) or back (text NULL) */
     NT_EV_SERVER_TEXT,     /* anything else worth showing: MOTD, WHOIS lines... */
     NT_EV_ERROR,           /* an error numeric or ERROR line: code, text */
-    NT_EV_DISCONNECTED     /* the server closed (ERROR) or nt_session_closed() */
+    NT_EV_DISCONNECTED,    /* the server closed (ERROR) or nt_session_closed() */
+    /* Added: */
+    NT_EV_MEMBERS,         /* the member list of channel changed (a join, part, kick,
+                              quit, nick change, prefix or away change): redraw it */
+    NT_EV_CTCP             /* a CTCP other than ACTION: nick sent text ("VERSION",
+                              "PING 123") to target; code 1 if it is a reply (in a
+                              NOTICE), 0 for a request (VERSION, PING and
+                              CLIENTINFO requests are answered, rate-limited) */
 } nt_event_type;
 
 typedef struct nt_event {
@@ -67,7 +77,14 @@ typedef struct nt_event {
     int self;              /* the event is about us */
     int64_t time;          /* server-time tag if any, else the feed's now (ms) */
     const nt_msg *msg;     /* the raw message behind it (valid until the next call) */
+    /* Added: for QUIT, NICK and AWAY about someone else, the channels we share
+     * with nick (before the change), space-separated, or NULL: where to show it. */
+    const char *channels;
 } nt_event;
+
+/* Who a private chat is with: for MESSAGE, NOTICE, ACTION and CTCP events with
+ * channel == NULL it is target when self is set (we sent it), else nick.
+ * For messages to a channel (also "@#chan" STATUSMSG targets), channel is set. */
 
 typedef struct nt_session nt_session;
 
@@ -130,6 +147,29 @@ typedef struct nt_member {
  * fills up to max entries of out (pointers valid until the next call). */
 NT_API size_t nt_session_members(const nt_session *s, const char *channel,
                                  nt_member *out, size_t max);
+
+/* ---- added for the GUI ----------------------------------------------------- */
+
+/* The server's name (from 004, else the source of 001), NULL before. */
+NT_API const char *nt_session_server_name(const nt_session *s);
+/* 1 if we are in channel (case-mapped). */
+NT_API int nt_session_in_channel(const nt_session *s, const char *channel);
+/* Who set the topic and when (ms; 0 unknown), from 333 or a TOPIC change.
+ * Returns 0 when the channel is unknown. setter/when may be NULL. */
+NT_API int nt_session_channel_topic_info(const nt_session *s, const char *channel,
+                                         const char **setter, int64_t *when);
+/* 1 if the server confirmed we are marked away (306), 0 after 305. */
+NT_API int nt_session_is_away(const nt_session *s);
+/* Ask the server for channel's member list again (NAMES); NT_EV_NAMES follows. */
+NT_API int nt_session_names(nt_session *s, const char *channel);
+
+/* Private chats: nicks we exchanged private messages with (or opened with
+ * nt_session_open_query), in the order they started; they follow nick changes
+ * we see and survive reconnects. */
+NT_API size_t nt_session_query_count(const nt_session *s);
+NT_API const char *nt_session_query_name(const nt_session *s, size_t i);
+NT_API int nt_session_open_query(nt_session *s, const char *nick);
+NT_API void nt_session_close_query(nt_session *s, const char *nick);
 
 NT_END_DECLS
 
