@@ -51,13 +51,14 @@ static void feed_all(nt_framer *f, collected *c, const char *data, size_t n)
 {
     while (n > 0) {
         size_t took = nt_framer_feed(f, data, n);
-        data += took;
-        n -= took;
         drain(f, c);
-        if (took == 0 && n > 0 && nt_framer_feed(f, data, n) == 0) {
-            c->bad = 1;   /* full and nothing to take: would spin */
+        /* Full, and next() freed nothing: a caller would spin. */
+        if (took == 0 && (took = nt_framer_feed(f, data, n)) == 0) {
+            c->bad = 1;
             return;
         }
+        data += took;
+        n -= took;
     }
     drain(f, c);
 }
