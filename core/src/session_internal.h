@@ -1,7 +1,8 @@
 /* libnatter: the client session's private state, shared by session*.c.
  *
  * session.c        life cycle, bytes in/out, the event queue, dispatch of
- *                  server lines, registration, CAP and ISUPPORT
+ *                  server lines
+ * session_reg.c    registration: CAP, ISUPPORT, nick fallback, welcome
  * session_state.c  channels, members (prefixes, away), private chats, MODE
  * session_cmd.c    user commands: validation and long-text splitting
  * session_ctcp.c   CTCP in both directions, replies rate-limited
@@ -140,6 +141,21 @@ int64_t sess_parse_time(const char *iso);
 /* An event for a numeric or unknown command: text = params after ours. */
 void sess_emit_numeric(nt_session *s, nt_event_type type, const nt_msg *m,
                        const char *line, int code);
+
+/* A simple event about m: nick from its source, the given text and code. */
+void sess_emit(nt_session *s, nt_event_type type, const nt_msg *m, const char *line,
+               const char *text, int code);
+
+/* ---- session_reg.c ------------------------------------------------------ */
+void sess_caps_clear(nt_session *s);
+void sess_isupport_clear(nt_session *s);
+/* What RFC 1459 servers mean when they say nothing. */
+void sess_isupport_defaults(nt_session *s);
+void sess_on_cap(nt_session *s, const nt_msg *m);
+void sess_on_isupport(nt_session *s, const nt_msg *m);            /* 005 */
+void sess_on_welcome(nt_session *s, const nt_msg *m, const char *line);  /* 001 */
+/* 433/436/437 (or 432 for a fallback) before 001: try the next alternative. */
+void sess_nick_fallback(nt_session *s, const nt_msg *m, const char *line, int code);
 
 /* ---- session_state.c ---------------------------------------------------- */
 sess_channel *sess_chan_find(const nt_session *s, const char *name);
