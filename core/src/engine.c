@@ -557,6 +557,8 @@ static void client_free(nt_engine *e, nt_client *c)
     }
     free(c->away);
     free(c);
+    if (e->nall == 0)
+        e->next_scan = -1;       /* nobody left to time out */
 }
 
 void nt_client_quit(nt_engine *e, nt_client *c, const char *quit_msg, const char *error_reason,

@@ -101,7 +101,12 @@ NT_API void nt_engine_free(nt_engine *e);
  * part of the client's mask). Over a limit, the engine answers ERROR and asks
  * to close. Ids are the transport's and must not be reused while open. */
 NT_API void nt_engine_connect(nt_engine *e, nt_conn_id id, const char *peer_ip, int64_t now);
-/* One line from id, without its line end (nt_framer gives exactly that). */
+/* One line from id, without its line end (nt_framer gives exactly that).
+ * Line length: a line over 512 bytes (or with a tags section over 8191) is
+ * refused whole with 417 ERR_INPUTTOOLONG and not acted on, because a
+ * truncated PRIVMSG, MODE or KICK would do something the client never asked.
+ * Outgoing lines are cut at 512 bytes (at a UTF-8 boundary) when a relayed
+ * text plus its longer source would exceed the limit. */
 NT_API void nt_engine_line(nt_engine *e, nt_conn_id id, const char *line, size_t len,
                            int64_t now);
 /* The transport lost id (EOF, error, SendQ exceeded...): others see it QUIT
@@ -111,7 +116,8 @@ NT_API void nt_engine_closed(nt_engine *e, nt_conn_id id, const char *reason, in
 NT_API void nt_engine_overflow(nt_engine *e, nt_conn_id id, int64_t now);
 /* Let time pass: PINGs, timeouts, delayed (flood-limited) lines. */
 NT_API void nt_engine_tick(nt_engine *e, int64_t now);
-/* When the engine next needs a tick (absolute, same clock as now), or -1. */
+/* When the engine next needs a tick (absolute, same clock as now), or -1.
+ * Never late; it may be early (a tick with nothing due is harmless). */
 NT_API int64_t nt_engine_next_tick(const nt_engine *e);
 /* Server shutdown: every client gets ERROR :reason and a close. */
 NT_API void nt_engine_shutdown(nt_engine *e, const char *reason, int64_t now);
