@@ -508,6 +508,7 @@ void nt_engine_connect(nt_engine *e, nt_conn_id id, const char *peer_ip, int64_t
         return;
     }
     c->id = id;
+    c->serial = ++e->next_serial;
     nt_strlcpy(c->host, peer_ip, sizeof c->host);
     c->connected_ms = c->last_active_ms = c->last_msg_ms = now;
     c->flood_clock = now;
@@ -706,7 +707,7 @@ static const nt_command commands[] = {
     {"TIME", nt_cmd_time, 0, 0},       {"ADMIN", nt_cmd_admin, 0, 0},
     {"INFO", nt_cmd_info, 0, 0},       {"LUSERS", nt_cmd_lusers, 0, 0},
     {"MOTD", nt_cmd_motd, 0, 0},       {"OPER", nt_cmd_oper, 0, 2},
-    {"KILL", nt_cmd_kill, 0, 2},
+    {"KILL", nt_cmd_kill, 0, 2},       {"TAGMSG", nt_cmd_tagmsg, 0, 0},
 };
 
 void nt_dispatch(nt_engine *e, nt_client *c, const char *line, size_t len, int64_t now)

@@ -100,7 +100,7 @@ static int is_invited(const nt_channel *ch, const nt_client *c)
 {
     size_t i;
     for (i = 0; i < ch->ninvites; i++)
-        if (ch->invites[i] == c->id)
+        if (ch->invites[i] == c->serial)
             return 1;
     return 0;
 }
@@ -109,7 +109,7 @@ static void uninvite(nt_channel *ch, const nt_client *c)
 {
     size_t i;
     for (i = 0; i < ch->ninvites; i++) {
-        if (ch->invites[i] == c->id) {
+        if (ch->invites[i] == c->serial) {
             ch->invites[i] = ch->invites[--ch->ninvites];
             return;
         }
@@ -490,10 +490,10 @@ void nt_cmd_invite(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
         return;
     }
     if (!is_invited(ch, target)) {   /* invites are few: grow exactly */
-        nt_conn_id *ni = realloc(ch->invites, (ch->ninvites + 1) * sizeof *ni);
+        uint64_t *ni = realloc(ch->invites, (ch->ninvites + 1) * sizeof *ni);
         if (ni) {
             ch->invites = ni;
-            ch->invites[ch->ninvites++] = target->id;
+            ch->invites[ch->ninvites++] = target->serial;
         }
     }
     nt_reply(e, c, "341", "%s %s", target->nick, ch->name);

@@ -113,6 +113,7 @@ typedef struct nt_queued { struct nt_queued *next; size_t len; char data[]; } nt
 
 struct nt_client {
     nt_conn_id id;
+    uint64_t serial;             /* never reused, unlike transport ids */
     char nick[NT_NICK_BUF];      /* "" until NICK */
     char fold[NT_NICK_BUF];      /* nick folded: the key in e->nicks */
     char user[NT_USER_BUF];
@@ -150,7 +151,7 @@ struct nt_channel {
     int64_t topic_ms, created_ms;
     nt_ban *bans;
     size_t nbans;
-    nt_conn_id *invites;         /* INVITEd, cleared with the channel */
+    uint64_t *invites;           /* serials of INVITEd clients, cleared with the channel */
     size_t ninvites;
 };
 
@@ -189,6 +190,7 @@ struct nt_engine {
     int64_t next_scan;           /* earliest possible ping/registration deadline */
 
     unsigned mark_gen;
+    uint64_t next_serial;
     unsigned long long lines_in, lines_out, bytes_out;
     nt_msg msg;                  /* the line being handled */
 };
@@ -255,7 +257,7 @@ void nt_channel_mode(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now);
 void nt_part_all(nt_engine *e, nt_client *c, int64_t now);
 int nt_is_banned(const nt_engine *e, const nt_channel *ch, const nt_client *c);
 /* engine_message.c */
-nt_handler nt_cmd_privmsg, nt_cmd_notice;
+nt_handler nt_cmd_privmsg, nt_cmd_notice, nt_cmd_tagmsg;
 /* engine_query.c */
 nt_handler nt_cmd_who, nt_cmd_whois, nt_cmd_whowas, nt_cmd_ison, nt_cmd_userhost, nt_cmd_away,
     nt_cmd_version, nt_cmd_time, nt_cmd_admin, nt_cmd_info, nt_cmd_lusers, nt_cmd_motd;

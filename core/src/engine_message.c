@@ -1,4 +1,4 @@
-/* libnatter engine: PRIVMSG and NOTICE to channels and nicks.
+/* libnatter engine: PRIVMSG, NOTICE and TAGMSG to channels and nicks.
  *
  * Each message becomes one nt_bcast: its line is serialized at most once per
  * capability variant (plain, server-time, client tags, both) and that one
@@ -57,18 +57,35 @@ static int can_send_channel(const nt_engine *e, const nt_client *c, const nt_cha
 }
 
 typedef struct relay {
-    const char *cmd;             /* "PRIVMSG" / "NOTICE" */
+    const char *cmd;             /* "PRIVMSG" / "NOTICE" / "TAGMSG" */
     int notice;
+    int tagmsg;                  /* only for clients with message-tags; no text */
     const char *text;
     const char *ctags;
     char mask[NT_MASK_BUF];
 } relay;
+
+/* TAGMSG goes only to clients that negotiated message-tags (IRCv3). */
+static int wants(const relay *r, const nt_client *to)
+{
+    return !r->tagmsg || (to->caps & NT_CAP_MESSAGE_TAGS);
+}
+
+static void start_bcast(nt_bcast *b, nt_engine *e, const relay *r, const char *target,
+                        int64_t now)
+{
+    if (r->tagmsg)
+        nt_bcast_init(b, e, now, r->ctags, ":%s TAGMSG %s", r->mask, target);
+    else
+        nt_bcast_init(b, e, now, r->ctags, ":%s %s %s :%s", r->mask, r->cmd, target, r->text);
+}
 
 static void to_channel(nt_engine *e, nt_client *c, const relay *r, const char *name,
                        int64_t now)
 {
     nt_channel *ch = nt_find_channel(e, name);
     nt_bcast b;
+    size_t i;
     if (!ch) {
         if (!r->notice)
             nt_reply(e, c, "401", "%s :No such nick/channel", name);
@@ -79,11 +96,15 @@ static void to_channel(nt_engine *e, nt_client *c, const relay *r, const char *n
             nt_reply(e, c, "404", "%s :Cannot send to channel", ch->name);
         return;
     }
-    nt_bcast_init(&b, e, now, r->ctags, ":%s %s %s :%s", r->mask, r->cmd, ch->name, r->text);
-    nt_bcast_channel(&b, ch, c);
+    start_bcast(&b, e, r, ch->name, now);
+    for (i = 0; i < ch->nmembers; i++) {
+        nt_client *m = ch->members[i]->client;
+        if (m != c && wants(r, m))
+            nt_bcast_to(&b, m);
+    }
     /* echo-message: the sender gets the very line the others got, so it can
      * show the server's view of what was sent (and when) */
-    if (c->caps & NT_CAP_ECHO_MESSAGE)
+    if ((c->caps & NT_CAP_ECHO_MESSAGE) && wants(r, c))
         nt_bcast_to(&b, c);
     nt_bcast_done(&b);
 }
@@ -97,34 +118,37 @@ static void to_nick(nt_engine *e, nt_client *c, const relay *r, const char *name
             nt_reply(e, c, "401", "%s :No such nick/channel", name);
         return;
     }
-    nt_bcast_init(&b, e, now, r->ctags, ":%s %s %s :%s", r->mask, r->cmd, t->nick, r->text);
-    nt_bcast_to(&b, t);
-    if (t != c && (c->caps & NT_CAP_ECHO_MESSAGE))
+    start_bcast(&b, e, r, t->nick, now);
+    if (wants(r, t))
+        nt_bcast_to(&b, t);
+    if (t != c && (c->caps & NT_CAP_ECHO_MESSAGE) && wants(r, c))
         nt_bcast_to(&b, c);
     nt_bcast_done(&b);
-    if (!r->notice && t->away)
+    if (!r->notice && !r->tagmsg && t->away)
         nt_reply(e, c, "301", "%s :%s", t->nick, t->away);
 }
 
-static void message(nt_engine *e, nt_client *c, const nt_msg *m, int notice, int64_t now)
+static void message(nt_engine *e, nt_client *c, const nt_msg *m, const char *cmd, int64_t now)
 {
     relay r;
     char tags[NT_TAGS_MAX], target[NT_LINE_MAX];
     const char *targets;
     unsigned count = 0;
-    r.cmd = notice ? "NOTICE" : "PRIVMSG";
+    int notice = cmd[0] == 'N';
+    r.cmd = cmd;
     r.notice = notice;
+    r.tagmsg = cmd[0] == 'T';
     if (m->nparams < 1 || !m->params[0][0]) {
         if (!notice)
             nt_reply(e, c, "411", ":No recipient given (%s)", r.cmd);
         return;
     }
-    if (m->nparams < 2 || !m->params[1][0]) {
+    if (!r.tagmsg && (m->nparams < 2 || !m->params[1][0])) {
         if (!notice)
             nt_reply(e, c, "412", ":No text to send");
         return;
     }
-    r.text = m->params[1];
+    r.text = r.tagmsg ? "" : m->params[1];
     tags[0] = '\0';
     if (c->caps & NT_CAP_MESSAGE_TAGS)
         client_tags(m, tags, sizeof tags);
@@ -157,10 +181,15 @@ static void message(nt_engine *e, nt_client *c, const nt_msg *m, int notice, int
 
 void nt_cmd_privmsg(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
 {
-    message(e, c, m, 0, now);
+    message(e, c, m, "PRIVMSG", now);
 }
 
 void nt_cmd_notice(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
 {
-    message(e, c, m, 1, now);
+    message(e, c, m, "NOTICE", now);
+}
+
+void nt_cmd_tagmsg(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
+{
+    message(e, c, m, "TAGMSG", now);
 }

@@ -171,6 +171,30 @@ static void test_message_tags(void)
     es_free(&S);
 }
 
+static void test_tagmsg(void)
+{
+    int a, b, c;
+    start();
+    a = es_reg_caps(&S, "a", "message-tags echo-message");
+    b = es_reg_caps(&S, "b", "message-tags");
+    c = es_reg(&S, "c");
+    es_send(&S, a, "JOIN #tm");
+    es_send(&S, b, "JOIN #tm");
+    es_send(&S, c, "JOIN #tm");
+    es_clear_all(&S);
+    es_send(&S, a, "@+typing=active TAGMSG #tm");
+    EXPECT(&S, b, "@+typing=active :a!a@10.0.0.1 TAGMSG #tm");
+    EXPECT(&S, a, "@+typing=active :a!a@10.0.0.1 TAGMSG #tm");   /* echoed */
+    EXPECT_NOTHING(&S, c);           /* never to clients without message-tags */
+    es_send(&S, a, "@+typing=paused TAGMSG c");
+    EXPECT_NOTHING(&S, c);
+    es_send(&S, a, "@+typing=paused TAGMSG b");
+    EXPECT(&S, b, "@+typing=paused :a!a@* TAGMSG b");
+    es_send(&S, a, "TAGMSG nobody");
+    EXPECT(&S, a, ":irc.test 401 a nobody :No such nick/channel");
+    es_free(&S);
+}
+
 /* The heart of the engine's performance design: one broadcast to 100
  * members is one nt_line, shared by reference. */
 static void test_shared_line_one_variant(void)
@@ -233,6 +257,7 @@ int main(void)
     RUN(test_echo_message);
     RUN(test_server_time);
     RUN(test_message_tags);
+    RUN(test_tagmsg);
     RUN(test_shared_line_one_variant);
     RUN(test_shared_line_mixed_caps);
     return NP_TEST_DONE();
