@@ -61,6 +61,8 @@ int cli_input_start(cli *c);
 void cli_input_bytes(cli *c, const char *data, size_t len);
 /* One line the user typed: a /command or text for the current target. */
 void cli_input_line(cli *c, const char *line);
+/* Run a line now, even while others are held (--join at registration). */
+void cli_input_run(cli *c, char *line);
 /* Run lines that were held back until registration. */
 void cli_input_flush_pending(cli *c);
 void cli_input_free(cli *c);

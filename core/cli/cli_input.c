@@ -306,6 +306,18 @@ static void hold(cli *c, const char *line)
     c->pending[c->npending++] = copy;
 }
 
+void cli_input_run(cli *c, char *line)
+{
+    if (line[0] == '/' && line[1] != '/') {
+        run_command(c, line);
+        return;
+    }
+    const char *target = current_or_complain(c, "say");
+    const char *body = line[0] == '/' ? line + 1 : line;
+    if (target)
+        session_result(c, "say", nt_session_say(c->session, target, body, np_wall_ms()));
+}
+
 void cli_input_line(cli *c, const char *text)
 {
     size_t len = strlen(text);
@@ -320,16 +332,10 @@ void cli_input_line(cli *c, const char *text)
     line[len] = '\0';
     /* Until the server has welcomed us nothing can be sent: hold the lines,
      * so a script may pipe "/join #c" and text without waiting. */
-    if (!nt_session_registered(c->session) || c->npending > 0 || c->joining[0]) {
+    if (!nt_session_registered(c->session) || c->npending > 0 || c->joining[0])
         hold(c, line);
-    } else if (line[0] == '/' && line[1] != '/') {
-        run_command(c, line);
-    } else {
-        const char *target = current_or_complain(c, "say");
-        const char *body = line[0] == '/' ? line + 1 : line;
-        if (target)
-            session_result(c, "say", nt_session_say(c->session, target, body, np_wall_ms()));
-    }
+    else
+        cli_input_run(c, line);
     free(line);
 }
 

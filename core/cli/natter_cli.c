@@ -209,7 +209,7 @@ static void join_initial(cli *c)
     if (!chans)
         return;
     sprintf(chans, "/join %s", c->join);
-    cli_input_line(c, chans);
+    cli_input_run(c, chans);  /* before whatever was typed while registering */
     free(chans);
 }
 
