@@ -38,6 +38,12 @@ static const char watchdog_script[] =
     "else\n"
     "  while IFS= read -r line; do :; done\n"
     "fi\n"
+    /* A terminal program under script(1): end it first, so that script
+     * reaps it (else it would linger as a zombie of init). */
+    "if [ \"$mode\" = tty ]; then\n"
+    "  for c in $(ps -o pid= --ppid $pid 2>/dev/null); do kill -TERM $c 2>/dev/null; done\n"
+    "  i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done\n"
+    "fi\n"
     "kill -TERM $pid 2>/dev/null\n"
     "i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done\n"
     "kill -KILL $pid 2>/dev/null\n"
