@@ -518,7 +518,9 @@ static void test_tcp_connect_listen(void)
     c = NP_INVALID_SOCKET;
     CHECK_ERR(np_tcp_connect("127.0.0.1", np_addr_port(&a), 5000, &c), NP_ECONNREFUSED);
     CHECK(c == NP_INVALID_SOCKET);
-    CHECK(np_tcp_connect(NULL, 1, 5000, &c) != NP_OK);
+    /* A NULL host is the local host: the closed port refuses there too. (Not a
+     * fixed port such as 1: root can listen on it, and tests run as root.) */
+    CHECK(np_tcp_connect(NULL, np_addr_port(&a), 5000, &c) != NP_OK);
     CHECK_ERR(np_tcp_connect("127.0.0.1", 1, 5000, NULL), NP_EINVAL);
     CHECK_ERR(np_tcp_listen(NULL, 5, 0, &l), NP_EINVAL);
 }
