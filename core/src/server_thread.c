@@ -1,0 +1,479 @@
+/* libnatter: the thread transport — a reader and a writer thread per
+ * connection, sockets in timeout mode, the engine behind one lock.
+ *
+ * The reader receives, and under the engine lock feeds the engine and routes
+ * its outputs: each line is appended to its connection's output queue (under
+ * that connection's lock, bounded by SendQ) and the writer is signalled. The
+ * writer takes the whole queue at once and sends it with no lock held, so a
+ * slow reader only ever blocks its own writer. The main thread accepts, and
+ * ticks the engine when it asks; nt_server_stop wakes it through its poller.
+ *
+ * Lock order: engine lock, then a connection's lock. Sockets use a short
+ * timeout so both threads notice a close or a shutdown without any OS
+ * specific way to interrupt a blocked call. */
+#include "server_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TH_IO_TIMEOUT_MS 250
+
+typedef struct th_server th_server;
+
+typedef struct th_conn {
+    th_server *ts;
+    nt_conn_id id;
+    np_socket_t sock;
+    np_mutex *mu;
+    np_cond *cv;
+    nt_outbuf out;          /* queued for the writer */
+    size_t inflight;        /* taken by the writer, not yet sent */
+    int closing;            /* the engine asked to close: flush, then FIN */
+    int dead;               /* lost or SendQ: stop at once */
+    int flushed;            /* the writer is done */
+    int64_t close_deadline; /* np_now_ms(): give up flushing */
+    int64_t linger_deadline;
+    int refs;               /* reader + writer; guarded by the engine lock */
+    int registered;         /* reader only */
+    nt_framer framer;       /* reader only */
+} th_conn;
+
+struct th_server {
+    nt_server *srv;
+    np_mutex *engine_mu;    /* the engine, the table, refs */
+    nt_conn_table conns;
+    nt_conn_id *killed;
+    size_t nkilled, killed_cap;
+    int64_t scheduled_tick; /* the tick the main thread sleeps towards */
+    np_mutex *live_mu;
+    np_cond *live_cv;
+    int live;               /* running connection threads */
+};
+
+/* ---- engine access (engine lock held) --------------------------------------- */
+
+static void wake_conn(th_conn *c)
+{
+    np_cond_broadcast(c->cv);
+}
+
+static void route_send(th_server *ts, th_conn *c, nt_line *line)
+{
+    size_t sendq = ts->srv->cfg.engine.sendq_bytes;
+    np_mutex_lock(c->mu);
+    if (!c->closing && !c->dead) {
+        if (nt_outbuf_append(&c->out, nt_line_data(line), nt_line_len(line), c->inflight,
+                             sendq) == 0) {
+            wake_conn(c);
+        } else {
+            c->dead = 1;
+            wake_conn(c);
+            if (ts->nkilled == ts->killed_cap) {
+                size_t cap = ts->killed_cap ? ts->killed_cap * 2 : 32;
+                nt_conn_id *p = realloc(ts->killed, cap * sizeof *p);
+                if (p) {
+                    ts->killed = p;
+                    ts->killed_cap = cap;
+                }
+            }
+            if (ts->nkilled < ts->killed_cap)
+                ts->killed[ts->nkilled++] = c->id;
+        }
+    }
+    np_mutex_unlock(c->mu);
+}
+
+static void route_close(th_server *ts, th_conn *c, const char *reason)
+{
+    np_mutex_lock(c->mu);
+    if (!c->closing && !c->dead) {
+        nt_srv_note_close(ts->srv, c->id, nt_engine_nick(ts->srv->engine, c->id), reason);
+        c->closing = 1;
+        c->close_deadline = np_now_ms() + NT_SRV_FLUSH_MS;
+        wake_conn(c);
+    }
+    np_mutex_unlock(c->mu);
+}
+
+static void drain(th_server *ts)
+{
+    nt_engine *e = ts->srv->engine;
+    nt_output out;
+    int64_t next;
+    for (;;) {
+        while (nt_engine_next_output(e, &out)) {
+            th_conn *c = nt_table_get(&ts->conns, out.conn);
+            if (out.kind == NT_OUT_SEND) {
+                if (c)
+                    route_send(ts, c, out.line);
+                nt_line_unref(out.line);
+            } else if (c) {
+                route_close(ts, c, out.reason);
+            }
+        }
+        if (ts->nkilled == 0)
+            break;
+        while (ts->nkilled > 0) {
+            th_conn *c = nt_table_get(&ts->conns, ts->killed[--ts->nkilled]);
+            if (!c)
+                continue;
+            nt_srv_note_close(ts->srv, c->id, nt_engine_nick(e, c->id), "SendQ exceeded");
+            nt_engine_closed(e, c->id, "SendQ exceeded", np_wall_ms());
+            /* Unblock its threads now rather than at their next timeout. */
+            np_shutdown(c->sock, NP_SHUT_RDWR);
+        }
+    }
+    /* Something made the engine want an earlier tick (a flood-delayed line):
+     * the main thread sleeps towards the old one, so wake it. */
+    next = nt_engine_next_tick(e);
+    if (next >= 0 && (ts->scheduled_tick < 0 || next < ts->scheduled_tick))
+        np_poller_wakeup(ts->srv->poller);
+}
+
+/* The connection is lost (reader saw EOF or an error). */
+static void conn_lost(th_server *ts, th_conn *c, np_err err)
+{
+    int report;
+    np_mutex_lock(ts->engine_mu);
+    np_mutex_lock(c->mu);
+    report = !c->closing && !c->dead;
+    c->dead = 1;
+    wake_conn(c);
+    np_mutex_unlock(c->mu);
+    if (report) {
+        const char *reason = nt_srv_loss_reason(err);
+        nt_srv_note_close(ts->srv, c->id, nt_engine_nick(ts->srv->engine, c->id), reason);
+        nt_engine_closed(ts->srv->engine, c->id, reason, np_wall_ms());
+        drain(ts);
+    }
+    np_mutex_unlock(ts->engine_mu);
+}
+
+static void conn_release(th_server *ts, th_conn *c)
+{
+    int last;
+    np_mutex_lock(ts->engine_mu);
+    last = --c->refs == 0;
+    if (last)
+        nt_table_remove(&ts->conns, c->id);
+    np_mutex_unlock(ts->engine_mu);
+    if (!last)
+        return;
+    np_socket_close(c->sock);
+    nt_outbuf_free(&c->out);
+    np_cond_destroy(c->cv);
+    np_mutex_destroy(c->mu);
+    free(c);
+}
+
+static void thread_exit(th_server *ts)
+{
+    np_mutex_lock(ts->live_mu);
+    ts->live--;
+    np_cond_broadcast(ts->live_cv);
+    np_mutex_unlock(ts->live_mu);
+}
+
+/* ---- the two threads of a connection ----------------------------------------- */
+
+static void reader_main(void *arg)
+{
+    th_conn *c = arg;
+    th_server *ts = c->ts;
+    char buf[NT_SRV_READ_CHUNK];
+    int feeding = 1;
+    for (;;) {
+        size_t got = 0;
+        np_err err = np_recv(c->sock, buf, sizeof buf, &got);
+        int closing, dead;
+        np_mutex_lock(c->mu);
+        closing = c->closing;
+        dead = c->dead;
+        if (closing && c->flushed && np_now_ms() >= c->linger_deadline)
+            dead = 1;
+        if (closing && np_now_ms() >= c->close_deadline + NT_SRV_LINGER_MS)
+            dead = 1;
+        np_mutex_unlock(c->mu);
+        if (dead)
+            break;
+        if (err == NP_ETIMEDOUT || err == NP_EAGAIN)
+            continue;
+        if (err != NP_OK || got == 0) {
+            conn_lost(ts, c, err);
+            break;
+        }
+        if (closing || !feeding)
+            continue;   /* after our close or an overflow, input is dropped */
+        np_mutex_lock(ts->engine_mu);
+        np_mutex_lock(c->mu);
+        dead = c->dead || c->closing;
+        np_mutex_unlock(c->mu);
+        if (!dead) {
+            if (!nt_srv_feed(ts->srv->engine, &c->framer, c->id, buf, got, np_wall_ms())) {
+                feeding = 0;
+                nt_srv_log(ts->srv, NT_LOG_WARN, "connection %u.%u sent an overlong line",
+                           NT_SRV_ID(c->id));
+            }
+            nt_srv_note_registration(ts->srv, c->id, &c->registered);
+            drain(ts);
+        }
+        np_mutex_unlock(ts->engine_mu);
+    }
+    np_mutex_lock(c->mu);
+    c->dead = 1;   /* the writer has nobody to write to any more */
+    wake_conn(c);
+    np_mutex_unlock(c->mu);
+    conn_release(ts, c);
+    thread_exit(ts);
+}
+
+/* Send all of b, in timeout mode, rechecking for death between timeouts. */
+static int send_batch(th_conn *c, nt_outbuf *b)
+{
+    while (nt_outbuf_pending(b) > 0) {
+        size_t sent = 0;
+        np_err err = np_send(c->sock, nt_outbuf_head(b), nt_outbuf_pending(b), &sent);
+        nt_outbuf_consume(b, sent);
+        np_mutex_lock(c->mu);
+        c->inflight = nt_outbuf_pending(b);
+        if (c->dead || (c->closing && np_now_ms() >= c->close_deadline))
+            err = NP_ESHUTDOWN;
+        np_mutex_unlock(c->mu);
+        if (err != NP_OK && err != NP_ETIMEDOUT && err != NP_EAGAIN)
+            return -1;
+    }
+    return 0;
+}
+
+static void writer_main(void *arg)
+{
+    th_conn *c = arg;
+    th_server *ts = c->ts;
+    nt_outbuf batch;
+    int failed = 0;
+    memset(&batch, 0, sizeof batch);
+    np_mutex_lock(c->mu);
+    for (;;) {
+        while (!c->dead && !c->closing && nt_outbuf_pending(&c->out) == 0)
+            np_cond_wait(c->cv, c->mu);
+        if (c->dead)
+            break;
+        if (nt_outbuf_pending(&c->out) > 0) {
+            nt_outbuf_take(&c->out, &batch);
+            c->inflight = nt_outbuf_pending(&batch);
+            np_mutex_unlock(c->mu);
+            failed = send_batch(c, &batch) != 0;
+            np_mutex_lock(c->mu);
+            if (failed)
+                break;
+            continue;
+        }
+        /* closing, and everything is out: FIN, then the reader lingers. */
+        np_mutex_unlock(c->mu);
+        np_shutdown(c->sock, NP_SHUT_WR);
+        np_mutex_lock(c->mu);
+        c->linger_deadline = np_now_ms() + NT_SRV_LINGER_MS;
+        break;
+    }
+    c->flushed = 1;
+    np_mutex_unlock(c->mu);
+    if (failed) {
+        /* A write error: the reader will see the same on its next call;
+         * make sure it does not wait for a timeout to find out. */
+        np_shutdown(c->sock, NP_SHUT_RDWR);
+    }
+    nt_outbuf_free(&batch);
+    conn_release(ts, c);
+    thread_exit(ts);
+}
+
+/* ---- the main thread ------------------------------------------------------ */
+
+static int start_thread(th_server *ts, np_thread_fn fn, th_conn *c)
+{
+    np_thread *t;
+    np_mutex_lock(ts->live_mu);
+    ts->live++;
+    np_mutex_unlock(ts->live_mu);
+    if (np_thread_create(&t, fn, c) != NP_OK) {
+        thread_exit(ts);
+        return -1;
+    }
+    np_thread_detach(t);
+    return 0;
+}
+
+static void new_conn(th_server *ts, np_socket_t s, const np_addr *peer)
+{
+    th_conn *c = calloc(1, sizeof *c);
+    char ip[64];
+    int started = 0;
+    if (!c || np_mutex_create(&c->mu) != NP_OK) {
+        free(c);
+        np_socket_close(s);
+        return;
+    }
+    if (np_cond_create(&c->cv) != NP_OK) {
+        np_mutex_destroy(c->mu);
+        free(c);
+        np_socket_close(s);
+        return;
+    }
+    c->ts = ts;
+    c->sock = s;
+    c->refs = 2;
+    nt_framer_init(&c->framer);
+    np_socket_set_timeout(s, TH_IO_TIMEOUT_MS);
+    np_set_nodelay(s, 1);
+
+    np_mutex_lock(ts->engine_mu);
+    c->id = nt_table_add(&ts->conns, c);
+    np_mutex_unlock(ts->engine_mu);
+    if (!c->id) {
+        np_cond_destroy(c->cv);
+        np_mutex_destroy(c->mu);
+        free(c);
+        np_socket_close(s);
+        return;
+    }
+    nt_srv_note_connect(ts->srv, c->id, peer, ip, sizeof ip);
+    np_mutex_lock(ts->engine_mu);
+    nt_engine_connect(ts->srv->engine, c->id, ip, np_wall_ms());
+    drain(ts);
+    np_mutex_unlock(ts->engine_mu);
+
+    started += start_thread(ts, writer_main, c) == 0;
+    if (started == 1)
+        started += start_thread(ts, reader_main, c) == 0;
+    if (started < 2) {
+        nt_srv_log(ts->srv, NT_LOG_ERROR, "cannot start a thread for connection %u.%u",
+                   NT_SRV_ID(c->id));
+        conn_lost(ts, c, NP_ENOMEM);
+        for (int i = started; i < 2; i++)
+            conn_release(ts, c);
+    }
+}
+
+static void accept_all(th_server *ts, np_socket_t listener)
+{
+    for (;;) {
+        np_socket_t s;
+        np_addr peer;
+        np_err err = np_accept(listener, &s, &peer);
+        if (err == NP_EAGAIN)
+            return;
+        if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
+            continue;
+        if (err != NP_OK) {
+            nt_srv_log(ts->srv, NT_LOG_WARN, "accept: %s", np_strerror(err));
+            np_sleep_ms(50);   /* out of descriptors: do not spin */
+            return;
+        }
+        new_conn(ts, s, &peer);
+    }
+}
+
+static void tick_if_due(th_server *ts)
+{
+    int64_t now = np_wall_ms(), next;
+    np_mutex_lock(ts->engine_mu);
+    next = nt_engine_next_tick(ts->srv->engine);
+    if (next >= 0 && now >= next) {
+        nt_engine_tick(ts->srv->engine, now);
+        drain(ts);
+        next = nt_engine_next_tick(ts->srv->engine);
+    }
+    ts->scheduled_tick = next;
+    np_mutex_unlock(ts->engine_mu);
+}
+
+/* Wait until every connection thread has ended, at most until deadline
+ * (np_now_ms); 1 if they all did. */
+static int wait_threads(th_server *ts, int64_t deadline)
+{
+    int done;
+    np_mutex_lock(ts->live_mu);
+    while (ts->live > 0 && np_now_ms() < deadline)
+        np_cond_timedwait(ts->live_cv, ts->live_mu, 50);
+    done = ts->live == 0;
+    np_mutex_unlock(ts->live_mu);
+    return done;
+}
+
+static void shut_down(th_server *ts)
+{
+    size_t pos = 0;
+    th_conn *c;
+    np_mutex_lock(ts->engine_mu);
+    nt_srv_log(ts->srv, NT_LOG_INFO, "shutting down: %u connection(s) to close",
+               (unsigned)ts->conns.count);
+    nt_engine_shutdown(ts->srv->engine, "Server shutting down", np_wall_ms());
+    drain(ts);
+    np_mutex_unlock(ts->engine_mu);
+    if (wait_threads(ts, np_now_ms() + NT_SRV_SHUTDOWN_MS))
+        return;
+    /* Clients that would not take their ERROR line: cut them off. */
+    np_mutex_lock(ts->engine_mu);
+    while ((c = nt_table_next(&ts->conns, &pos)) != NULL) {
+        np_mutex_lock(c->mu);
+        c->dead = 1;
+        wake_conn(c);
+        np_mutex_unlock(c->mu);
+        np_shutdown(c->sock, NP_SHUT_RDWR);
+    }
+    np_mutex_unlock(ts->engine_mu);
+    /* Every thread notices within one I/O timeout. */
+    if (!wait_threads(ts, np_now_ms() + 10 * TH_IO_TIMEOUT_MS + 2000))
+        nt_srv_log(ts->srv, NT_LOG_ERROR, "connection threads did not end");
+}
+
+np_err nt_run_thread(nt_server *srv)
+{
+    th_server ts;
+    np_err err = NP_OK;
+    memset(&ts, 0, sizeof ts);
+    ts.srv = srv;
+    ts.scheduled_tick = -1;
+    nt_table_init(&ts.conns);
+    if ((err = np_mutex_create(&ts.engine_mu)) != NP_OK)
+        return err;
+    if ((err = np_mutex_create(&ts.live_mu)) != NP_OK ||
+        (err = np_cond_create(&ts.live_cv)) != NP_OK)
+        goto out;
+    for (size_t i = 0; i < srv->nlisten; i++)
+        if ((err = np_poller_add(srv->poller, srv->listeners[i], NP_POLL_IN, NULL)) != NP_OK)
+            goto out;
+
+    while (!atomic_load(&srv->stop)) {
+        np_poll_event evs[NT_SERVER_MAX_LISTEN];
+        int n = 0;
+        int64_t timeout = -1;
+        np_mutex_lock(ts.engine_mu);
+        if (ts.scheduled_tick >= 0) {
+            timeout = ts.scheduled_tick - np_wall_ms();
+            if (timeout < 0)
+                timeout = 0;
+        }
+        np_mutex_unlock(ts.engine_mu);
+        err = np_poller_wait(srv->poller, evs, NT_SERVER_MAX_LISTEN, timeout, &n);
+        if (err != NP_OK) {
+            nt_srv_log(srv, NT_LOG_ERROR, "poller: %s", np_strerror(err));
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            accept_all(&ts, evs[i].sock);
+        tick_if_due(&ts);
+    }
+    for (size_t i = 0; i < srv->nlisten; i++)
+        np_poller_remove(srv->poller, srv->listeners[i]);
+    shut_down(&ts);
+out:
+    free(ts.killed);
+    nt_table_free(&ts.conns);
+    if (ts.live_cv)
+        np_cond_destroy(ts.live_cv);
+    if (ts.live_mu)
+        np_mutex_destroy(ts.live_mu);
+    np_mutex_destroy(ts.engine_mu);
+    return err;
+}
