@@ -6,18 +6,26 @@
 #ifndef NP_EXPORT_H
 #define NP_EXPORT_H
 
+/* How a shared library marks what it exports and what its users import, for
+ * any library built on libnp (libnatter uses these too, so only this header
+ * knows the platform). */
 #if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(NP_STATIC)
-#    define NP_API
-#  elif defined(NP_BUILDING)
-#    define NP_API __declspec(dllexport)
-#  else
-#    define NP_API __declspec(dllimport)
-#  endif
+#  define NP_DLL_EXPORT __declspec(dllexport)
+#  define NP_DLL_IMPORT __declspec(dllimport)
 #elif defined(__GNUC__) && __GNUC__ >= 4
-#  define NP_API __attribute__((visibility("default")))
+#  define NP_DLL_EXPORT __attribute__((visibility("default")))
+#  define NP_DLL_IMPORT __attribute__((visibility("default")))
 #else
+#  define NP_DLL_EXPORT
+#  define NP_DLL_IMPORT
+#endif
+
+#if defined(NP_STATIC)
 #  define NP_API
+#elif defined(NP_BUILDING)
+#  define NP_API NP_DLL_EXPORT
+#else
+#  define NP_API NP_DLL_IMPORT
 #endif
 
 #ifdef __cplusplus
