@@ -33,6 +33,7 @@ typedef struct fk_conn {
     long pid;
     int state;
     int registered, feeding, gone, dirty;
+    int broken;           /* writing to the child failed: its last words are still to be read */
     unsigned watching;
     int64_t deadline;     /* CLOSING: kill the child if it has not gone by then */
     nt_outbuf out;        /* frames for the child */
@@ -288,7 +289,7 @@ static void drain(fk_hub *H)
     while (nt_engine_next_output(e, &out)) {
         fk_conn *c = nt_table_get(&H->conns, out.conn);
         if (out.kind == NT_OUT_SEND) {
-            if (c && c->state == FK_OPEN) {
+            if (c && c->state == FK_OPEN && !c->broken) {
                 if (frame_append(&c->out, 'D', nt_line_data(out.line), nt_line_len(out.line),
                                  limit) == 0)
                     mark_dirty(H, c);
@@ -336,8 +337,10 @@ static void flush(fk_hub *H, fk_conn *c)
         size_t sent = 0;
         np_err err = np_send(c->pair, nt_outbuf_head(&c->out), nt_outbuf_pending(&c->out), &sent);
         if (err != NP_OK && err != NP_EAGAIN) {
-            lost(H, c, "Connection closed");
-            return;
+            /* The child is gone or going; what it said last (an 'E' frame
+             * with its reason, or just EOF) is read on the input side. */
+            c->broken = 1;
+            sent = nt_outbuf_pending(&c->out);
         }
         nt_outbuf_consume(&c->out, sent);
     }
