@@ -1,6 +1,7 @@
-# Every symbol the shared libnp exports must be public API: named np_*, and
-# the core entry points must be there. Inputs: LIB (the .so or .dll), NM (nm
-# for ELF) or OBJDUMP (objdump for a PE DLL).
+# Every symbol a shared library exports must be its public API: named PREFIX*
+# (np_ for libnp, nt_ for libnatter), with the REQUIRED entry points there and
+# none of the HIDDEN internal ones. Inputs: LIB (the .so or .dll), PREFIX,
+# REQUIRED and HIDDEN (;-lists), NM (nm for ELF) or OBJDUMP (for a PE DLL).
 cmake_minimum_required(VERSION 3.25)
 if(OBJDUMP)
   execute_process(COMMAND ${OBJDUMP} -p ${LIB} OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
@@ -28,16 +29,16 @@ endif()
 list(LENGTH symbols count)
 set(bad "")
 foreach(s ${symbols})
-  if(NOT s MATCHES "^np_" AND NOT s MATCHES "^_(init|fini|edata|end|_bss_start)$")
+  if(NOT s MATCHES "^${PREFIX}" AND NOT s MATCHES "^_(init|fini|edata|end|_bss_start)$")
     list(APPEND bad ${s})
   endif()
 endforeach()
-foreach(want np_init np_socket_open np_poller_wait np_strerror np_trace_enable np_thread_create)
+foreach(want ${REQUIRED})
   if(NOT want IN_LIST symbols)
     message(FATAL_ERROR "${LIB} does not export ${want}")
   endif()
 endforeach()
-foreach(hidden np_err_record np_trace_line np_fault_check np_os_wait)
+foreach(hidden ${HIDDEN})
   if(hidden IN_LIST symbols)
     message(FATAL_ERROR "${LIB} exports the internal function ${hidden}")
   endif()
@@ -45,4 +46,4 @@ endforeach()
 if(bad)
   message(FATAL_ERROR "${LIB} exports symbols outside the public API: ${bad}")
 endif()
-message(STATUS "${LIB}: ${count} exported symbols, all public np_* API")
+message(STATUS "${LIB}: ${count} exported symbols, all public ${PREFIX}* API")
