@@ -146,6 +146,10 @@ static void drain(ev_loop *L)
             ev_conn *c = nt_table_get(&L->conns, L->killed[--L->nkilled]);
             if (!c)
                 continue;
+            if (c->state != EV_OPEN) {
+                destroy(L, c);   /* the engine asked for this close itself */
+                continue;
+            }
             nt_srv_note_close(L->srv, c->id, nt_engine_nick(e, c->id), "SendQ exceeded");
             nt_engine_closed(e, c->id, "SendQ exceeded", np_wall_ms());
             destroy(L, c);

@@ -86,8 +86,11 @@ static void route_send(th_server *ts, th_conn *c, nt_line *line)
 static void route_close(th_server *ts, th_conn *c, const char *reason)
 {
     np_mutex_lock(c->mu);
-    if (!c->closing && !c->dead) {
+    if (!c->closing && !c->dead)
         nt_srv_note_close(ts->srv, c->id, nt_engine_nick(ts->srv->engine, c->id), reason);
+    if (!c->closing) {
+        /* Also when already over SendQ: the engine has closed it, so the
+         * pending SendQ report must not tell it again. */
         c->closing = 1;
         c->close_deadline = np_now_ms() + NT_SRV_FLUSH_MS;
         wake_conn(c);
@@ -115,8 +118,16 @@ static void drain(th_server *ts)
             break;
         while (ts->nkilled > 0) {
             th_conn *c = nt_table_get(&ts->conns, ts->killed[--ts->nkilled]);
+            int engine_closed;
             if (!c)
                 continue;
+            np_mutex_lock(c->mu);
+            engine_closed = c->closing;
+            np_mutex_unlock(c->mu);
+            if (engine_closed) {
+                np_shutdown(c->sock, NP_SHUT_RDWR);
+                continue;
+            }
             nt_srv_note_close(ts->srv, c->id, nt_engine_nick(e, c->id), "SendQ exceeded");
             nt_engine_closed(e, c->id, "SendQ exceeded", np_wall_ms());
             /* Unblock its threads now rather than at their next timeout. */
