@@ -1,5 +1,5 @@
 /* Our client session (nt_session, pumped over a libnp socket) against real IRC
- * servers: ngircd 26 and InspIRCd 3. Two sessions register (with whatever
+ * servers: ngircd 26 and InspIRCd 3 (and, for parity, natterd). Two sessions register (with whatever
  * CAP negotiation each server offers), join a channel, see its names and
  * topic, talk in the channel and in private, /me, change nick, part and quit;
  * every step is checked as the typed events our session reports. */
@@ -132,9 +132,51 @@ static void converse(peer_server *srv, sess_client *a, sess_client *b)
     CHECK(!has_member(a, chan, "robert", NULL));
     CHECK_INT(nt_session_channel_count(b->s), 0);
 
-    /* He joins again, then quits: alice sees the QUIT with its reason. */
+    /* He joins again; alice voices him (a MODE event, the member list follows)
+     * and kicks him; he comes back. */
     CHECK_INT(nt_session_join(b->s, chan, NULL), 0);
     CHECK(sess_expect(a, NT_EV_JOIN, "robert", chan, NULL, STEP_MS));
+    CHECK(sess_expect(b, NT_EV_NAMES, NULL, chan, NULL, STEP_MS));
+    CHECK_INT(nt_session_raw(a->s, "MODE #natter +v robert"), 0);
+    e = sess_expect(b, NT_EV_MODE, "alice", chan, "+v", STEP_MS);
+    CHECK(e);
+    CHECK_MSG(has_member(b, chan, "robert", "+"), "robert is not +robert after +v");
+    CHECK(sess_expect(a, NT_EV_MODE, "alice", chan, "+v", STEP_MS));
+    CHECK_INT(nt_session_raw(a->s, "KICK #natter robert :behave"), 0);
+    e = sess_expect(b, NT_EV_KICK, "alice", chan, "behave", STEP_MS);
+    CHECK(e);
+    CHECK_MSG(peers_strcaseeq(e->target, "robert"), "kick victim \"%s\"", e->target);
+    CHECK_MSG(!nt_session_in_channel(b->s, chan), "robert still thinks he is in %s", chan);
+    CHECK(sess_expect(a, NT_EV_KICK, "alice", chan, "behave", STEP_MS));
+    CHECK(!has_member(a, chan, "robert", NULL));
+    CHECK_INT(nt_session_join(b->s, chan, NULL), 0);
+    CHECK(sess_expect(a, NT_EV_JOIN, "robert", chan, NULL, STEP_MS));
+
+    /* A third session asks for a nick in use: the session falls back. */
+    {
+        sess_client *c3 = malloc(sizeof *c3);
+        const sess_event *r;
+        CHECK(c3);
+        if (sess_open(c3, &srv->addr, "alice", "alice-again") != NP_OK) {
+            free(c3);
+            CHECK_MSG(0, "third session did not connect");
+        }
+        r = sess_expect(c3, NT_EV_REGISTERED, NULL, NULL, NULL, STEP_MS);
+        if (r)
+            printf("  %s: \"alice\" was taken; the session registered as \"%s\"\n",
+                   srv->label, nt_session_nick(c3->s));
+        {
+            int ok = r && !peers_strcaseeq(nt_session_nick(c3->s), "alice") &&
+                     strncmp(nt_session_nick(c3->s), "alice", 5) == 0;
+            nt_session_quit(c3->s, "bye");
+            sess_pump(c3, 10);
+            sess_close(c3);
+            free(c3);
+            CHECK_MSG(ok, "no fallback nick after 433");
+        }
+    }
+
+    /* robert quits: alice sees the QUIT with its reason. */
     CHECK_INT(nt_session_quit(b->s, "see you"), 0);
     e = sess_expect(a, NT_EV_QUIT, "robert", NULL, "see you", STEP_MS);
     CHECK(e);
@@ -180,6 +222,15 @@ static void test_session_vs_inspircd(void)
     run_against(srv);
 }
 
+/* The same conversation on our own server, for parity with the two above. */
+static void test_session_vs_natterd(void)
+{
+    peer_server *srv;
+    PEER_REQUIRE_SIBLING("natterd");
+    CHECK_OK(peer_start_natterd(&srv, NULL));
+    run_against(srv);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -187,5 +238,6 @@ int main(int argc, char **argv)
     peers_init(argv[0]);
     PEERS_RUN(test_session_vs_ngircd);
     PEERS_RUN(test_session_vs_inspircd);
+    PEERS_RUN(test_session_vs_natterd);
     return NP_TEST_DONE();
 }
