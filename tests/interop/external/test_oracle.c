@@ -98,7 +98,7 @@ static const step steps_core[] = {
     { C, EXCHANGE, "USERHOST alice", NULL, "302", 1, NULL, 0 },
     { B, EXCHANGE, "AWAY :lunch", NULL, "306", 1, NULL, 0 },
     { D, EXCHANGE, "LIST", NULL, "322 323", 0, "321 (list start) is obsolete and optional", 1 },
-    { A, EXCHANGE, "PRIVMSG bob :are you there?", NULL, "301", 1, NULL, 1 },
+    { A, EXCHANGE, "PRIVMSG bob :are you there?", NULL, "301", 1, NULL, ALONE },
     { C, EXCHANGE, "USER again 0 * :again", NULL, "462", 1, NULL, 0 },
     { B, EXCHANGE, "AWAY", NULL, "305", 1, NULL, 0 },
     { D, EXCHANGE, "NOTICE nosuchnick :quiet", NULL, "", 0,
