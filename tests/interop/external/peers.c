@@ -13,6 +13,8 @@ static unsigned g_counter;
 #define MAX_PEERS 16
 static peer_server *g_servers[MAX_PEERS];
 static peer_client *g_clients[MAX_PEERS];
+static void (*g_case_fn)(void);
+static int g_in_case;      /* inside peers_run's case: failures count */
 
 /* The watchdog: runs the peer in the background and kills it once its own
  * stdin reaches end of file (we closed it, or we died). Modes:
@@ -47,10 +49,10 @@ static const char watchdog_script[] =
     "kill -TERM $pid 2>/dev/null\n"
     "i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done\n"
     "kill -KILL $pid 2>/dev/null\n"
-    "wait $pid 2>/dev/null\n"
+    "wait $pid 2>/dev/null; code=$?\n"
     "kill $watcher 2>/dev/null\n"
     "[ \"$mode\" = tty ] && rm -f \"$fifo\"\n"
-    "echo \"watchdog: stopped\"\n";
+    "echo \"watchdog: stopped $code\"\n";
 
 static void remove_watchdog(void)
 {
@@ -154,10 +156,21 @@ void peers_cleanup(void)
             peer_stop(g_servers[i]);
 }
 
+
+/* The case, then its cleanup inside the case, so that what the cleanup finds
+ * (natterd's exit status, sanitizer reports) counts for it. */
+static void run_and_clean(void)
+{
+    g_in_case = 1;
+    g_case_fn();
+    peers_cleanup();
+    g_in_case = 0;
+}
+
 void peers_run(const char *name, void (*fn)(void))
 {
-    np_test_run(name, fn);
-    peers_cleanup();
+    g_case_fn = fn;
+    np_test_run(name, run_and_clean);
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -250,16 +263,28 @@ static np_err watchdog_spawn(const char *log, const char *mode, const char *cons
     return err;
 }
 
-/* Close the watchdog's stdin and wait for it to stop its peer. */
-static void watchdog_stop(np_test_proc **p)
+/* Close the watchdog's stdin and wait for it to stop its peer (SIGTERM, then
+ * SIGKILL after 3 s). The peer's exit status (128 + signal if killed), or -1
+ * if the watchdog did not say. */
+static int watchdog_stop(np_test_proc **p)
 {
-    int code;
+    int code, peer_code = -1;
+    char line[512];
     if (!*p)
-        return;
+        return -1;
     np_test_proc_close_stdin(*p);
+    while (np_test_proc_readline(*p, line, sizeof line, 10000) == NP_OK) {
+        if (strncmp(line, "watchdog: stopped ", 18) == 0) {
+            peer_code = atoi(line + 18);
+            break;
+        }
+        if (!strstr(line, "watchdog: "))
+            printf("child: %s\n", line);
+    }
     if (np_test_proc_wait(*p, 10000, &code) != NP_OK)
         printf("  (a watchdog did not stop in 10 s and was killed)\n");
     *p = NULL;
+    return peer_code;
 }
 
 /* 1 if the watchdog has reported its peer gone (reads what is waiting). */
@@ -488,7 +513,16 @@ void peer_stop(peer_server *s)
     if (!s)
         return;
     if (s->proc) {
-        watchdog_stop(&s->proc);
+        int code = watchdog_stop(&s->proc);
+        /* natterd must shut down cleanly on SIGTERM (exit 0, well within the
+         * watchdog's 3 s) and, in a sanitizer build, report nothing. */
+        if (s->kind == PEER_NATTERD && g_in_case) {
+            if (code != 0)
+                np_test_fail(__FILE__, __LINE__, "natterd exited with %d on SIGTERM", code);
+            if (peers_file_has(s->log, "Sanitizer", NULL, 0) ||
+                peers_file_has(s->log, "runtime error:", NULL, 0))
+                np_test_fail(__FILE__, __LINE__, "natterd reported a sanitizer error");
+        }
         if (np_test_case_failed() && s->log[0]) {
             printf("  --- %s log (%s) ---\n", s->label, s->name);
             peers_print_file(s->log, "  | ", 60);
