@@ -93,20 +93,40 @@ static void ii_session(peer_server *srv, irc_conn *carol, nt_msg *m)
     }
 }
 
-static void test_ii_on_natterd(void)
+static void ii_on_natterd(const char *mode)
 {
     peer_server *srv;
     irc_conn carol;
     nt_msg *m;
+    const char *extra[] = { "--mode", mode, NULL };
     PEER_REQUIRE("ii");
     PEER_REQUIRE_SIBLING("natterd");
-    CHECK_OK(peer_start_natterd(&srv, NULL));
+    if (nt_server_mode_parse(mode) < 0 ||
+        !nt_server_mode_available((nt_server_mode)nt_server_mode_parse(mode)))
+        SKIP("this natterd mode is not compiled in on this platform");
+    CHECK_OK(peer_start_natterd(&srv, extra));
     m = malloc(sizeof *m);
     CHECK(m);
     memset(&carol, 0, sizeof carol);
     ii_session(srv, &carol, m);
     irc_close(&carol);
     free(m);
+}
+
+/* ii against natterd in each transport mode. */
+static void test_ii_on_natterd_event(void)
+{
+    ii_on_natterd("event");
+}
+
+static void test_ii_on_natterd_thread(void)
+{
+    ii_on_natterd("thread");
+}
+
+static void test_ii_on_natterd_fork(void)
+{
+    ii_on_natterd("fork");
 }
 
 static void irssi_session(peer_server *srv, irc_conn *carol, nt_msg *m)
@@ -174,7 +194,9 @@ int main(int argc, char **argv)
     (void)argc;
     NP_TEST_INIT();
     peers_init(argv[0]);
-    PEERS_RUN(test_ii_on_natterd);
+    PEERS_RUN(test_ii_on_natterd_event);
+    PEERS_RUN(test_ii_on_natterd_thread);
+    PEERS_RUN(test_ii_on_natterd_fork);
     PEERS_RUN(test_irssi_on_natterd);
     return NP_TEST_DONE();
 }

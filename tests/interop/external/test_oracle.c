@@ -144,6 +144,14 @@ static const step steps_more[] = {
     { F, EXCHANGE, "MOTD", NULL, "375 372 376", 1, NULL, 0 },
     { G, EXCHANGE, "INFO", NULL, "371 374", 0, "INFO text is free-form", 0 },
     { F, EXCHANGE, "USERHOST", NULL, "461", 1, NULL, 0 },
+    /* Case mapping: nicks differ only in case -> in use everywhere; "[" and
+     * "{" are the same letter under rfc1459 (natterd) but not under ascii
+     * (ngircd's CASEMAPPING). */
+    { G, EXCHANGE, "NICK ALICE", NULL, "433", 1, NULL, 0 },
+    { E, EXCHANGE, "NICK erin[x]", NULL, "", 1, NULL, 0 },
+    { F, EXCHANGE, "NICK ERIN{X}", NULL, "", 0,
+      "CASEMAPPING: under rfc1459 (natterd) erin{x} is erin[x], so 433; under ascii "
+      "(ngircd) it is a different nick", 1 },
     { B, EXCHANGE, "ISON", NULL, "461", 1, NULL, 0 },
     /* Channel operations by alice, the channel operator: each alone, in order. */
     { A, EXCHANGE, "MODE #oracle +o nosuchnick", NULL, "401|441", 0,
