@@ -203,7 +203,7 @@ static int outq_push(nt_engine *e, const nt_outq_item *it)
 void nt_send_line(nt_engine *e, nt_client *c, nt_line *l)
 {
     nt_outq_item it = {NT_OUT_SEND, c->id, NULL, NULL};
-    if (!l)
+    if (!l || c->gone)
         return;
     it.line = nt_line_ref(l);
     if (outq_push(e, &it) != 0) {
@@ -575,7 +575,7 @@ void nt_client_quit(nt_engine *e, nt_client *c, const char *quit_msg, const char
         nt_bcast_done(&b);
         nt_whowas_add(e, c, now);
     }
-    if (error_reason) {
+    if (error_reason && !c->gone) {
         nt_sendf(e, c, "ERROR :Closing Link: %s (%s)", c->host, error_reason);
         nt_push_close(e, id, error_reason);
     }
@@ -585,6 +585,13 @@ void nt_client_quit(nt_engine *e, nt_client *c, const char *quit_msg, const char
 void nt_engine_closed(nt_engine *e, nt_conn_id id, const char *reason, int64_t now)
 {
     nt_client *c = nt_imap_get(&e->clients, id);
+    if (!c)
+        return;
+    c->gone = 1;
+    /* Lines held back by flood control were sent before the hang-up: a
+     * PRIVMSG then QUIT then close must still be delivered, QUIT included. */
+    nt_flood_drain(e, id, now);
+    c = nt_imap_get(&e->clients, id);
     if (c)
         nt_client_quit(e, c, reason && *reason ? reason : "Connection closed", NULL, now);
 }

@@ -136,6 +136,23 @@ void nt_flood_run(nt_engine *e, int64_t now)
     free(ids);
 }
 
+void nt_flood_drain(nt_engine *e, nt_conn_id id, int64_t now)
+{
+    nt_client *c = nt_imap_get(&e->clients, id);
+    while (c && c->q_head) {
+        nt_queued *q = c->q_head;
+        c->q_head = q->next;
+        if (!c->q_head)
+            c->q_tail = NULL;
+        c->q_bytes -= q->len + 2;
+        nt_dispatch(e, c, q->data, q->len, now);
+        free(q);
+        c = nt_imap_get(&e->clients, id);   /* a QUIT or KILL frees it */
+    }
+    if (c)
+        flooded_remove(e, c);
+}
+
 int64_t nt_flood_next(const nt_engine *e)
 {
     int64_t best = -1;

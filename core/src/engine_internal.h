@@ -121,6 +121,7 @@ struct nt_client {
     char real[NT_REAL_BUF];
     char *away;                  /* NULL: here */
     int registered, got_user, cap_negotiating, pass_ok, oper, invisible, ping_pending;
+    int gone;                   /* the transport closed it: nothing more is sent */
     unsigned caps;               /* NT_CAP_* */
     int64_t connected_ms, last_active_ms, last_msg_ms, ping_sent_ms;
 
@@ -271,6 +272,9 @@ void nt_nick_change(nt_engine *e, nt_client *c, const char *nick, int64_t now);
 int nt_flood_admit(nt_engine *e, nt_client *c, const char *line, size_t len, int64_t now);
 void nt_flood_run(nt_engine *e, int64_t now);
 void nt_timeouts_run(nt_engine *e, int64_t now);
+/* The transport closed c: handle every line it sent that flood control still
+ * holds (bounded by RecvQ), so nothing a client said before hanging up is lost. */
+void nt_flood_drain(nt_engine *e, nt_conn_id id, int64_t now);
 void nt_flood_forget(nt_engine *e, nt_client *c);
 int64_t nt_flood_next(const nt_engine *e);
 int64_t nt_client_deadline(const nt_engine *e, const nt_client *c);

@@ -75,6 +75,39 @@ static void test_flood_keeps_order_with_quit(void)
     es_free(&S);
 }
 
+/* A client that sends and hangs up at once loses nothing: the lines flood
+ * control still held are handled when the transport reports the close, its
+ * QUIT reason included, and nothing is sent back to the closed connection. */
+static void test_flood_queue_delivered_on_hangup(void)
+{
+    nt_engine_config cfg;
+    int a, b;
+    flood_config(&cfg);
+    cfg.flood_burst = 1;
+    es_start(&S, &cfg);
+    a = es_reg(&S, "a");
+    b = es_reg(&S, "b");
+    es_tick(&S, 30000);
+    es_send(&S, a, "JOIN #q");
+    es_send(&S, b, "JOIN #q");
+    es_tick(&S, 5000);
+    es_tick(&S, 5000);
+    es_clear_all(&S);
+    es_send(&S, a, "PRIVMSG #q :one");
+    es_send(&S, a, "PRIVMSG #q :two");
+    es_send(&S, a, "PRIVMSG #q :three");
+    es_send(&S, a, "QUIT :done");
+    EXPECT_NOT(&S, b, "*PRIVMSG #q :two");
+    es_clear(&S, a);
+    es_close(&S, a, "Connection closed");
+    EXPECT_BEFORE(&S, b, "*PRIVMSG #q :two", "*PRIVMSG #q :three");
+    EXPECT_BEFORE(&S, b, "*PRIVMSG #q :three", ":a!a@* QUIT :Quit: done");
+    EXPECT_COUNT(&S, b, ":a!a@* QUIT *", 1);
+    EXPECT_NOTHING(&S, a);
+    CHECK_INT(nt_engine_next_tick(S.e) < 0 || nt_engine_next_tick(S.e) > S.now, 1);
+    es_free(&S);
+}
+
 static void test_recvq_excess_flood(void)
 {
     nt_engine_config cfg;
@@ -275,6 +308,7 @@ int main(void)
     NP_TEST_INIT();
     RUN(test_flood_burst_then_rate);
     RUN(test_flood_keeps_order_with_quit);
+    RUN(test_flood_queue_delivered_on_hangup);
     RUN(test_recvq_excess_flood);
     RUN(test_flood_limits_off);
     RUN(test_ping_and_timeout);
