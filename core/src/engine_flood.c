@@ -106,6 +106,21 @@ int nt_flood_admit(nt_engine *e, nt_client *c, const char *line, size_t len, int
     return 0;
 }
 
+/* Handle c's oldest queued line. Handling it can remove any client (QUIT,
+ * KILL), so c is looked up again by id: the result is c, or NULL if gone. */
+static nt_client *flood_dispatch_next(nt_engine *e, nt_client *c, int64_t now)
+{
+    nt_conn_id id = c->id;
+    nt_queued *q = c->q_head;
+    c->q_head = q->next;
+    if (!c->q_head)
+        c->q_tail = NULL;
+    c->q_bytes -= q->len + 2;
+    nt_dispatch(e, c, q->data, q->len, now);
+    free(q);
+    return nt_imap_get(&e->clients, id);
+}
+
 /* Handle every queued line whose turn has come. Handling a line can remove
  * any client (QUIT, KILL), so clients are looked up again by id each time. */
 void nt_flood_run(nt_engine *e, int64_t now)
@@ -120,16 +135,8 @@ void nt_flood_run(nt_engine *e, int64_t now)
     memcpy(ids, e->flooded, n * sizeof *ids);
     for (i = 0; i < n; i++) {
         nt_client *c = nt_imap_get(&e->clients, ids[i]);
-        while (c && c->q_head && flood_may_run(e, c, now)) {
-            nt_queued *q = c->q_head;
-            c->q_head = q->next;
-            if (!c->q_head)
-                c->q_tail = NULL;
-            c->q_bytes -= q->len + 2;
-            nt_dispatch(e, c, q->data, q->len, now);
-            free(q);
-            c = nt_imap_get(&e->clients, ids[i]);
-        }
+        while (c && c->q_head && flood_may_run(e, c, now))
+            c = flood_dispatch_next(e, c, now);
         if (c && !c->q_head)
             flooded_remove(e, c);
     }
@@ -139,16 +146,8 @@ void nt_flood_run(nt_engine *e, int64_t now)
 void nt_flood_drain(nt_engine *e, nt_conn_id id, int64_t now)
 {
     nt_client *c = nt_imap_get(&e->clients, id);
-    while (c && c->q_head) {
-        nt_queued *q = c->q_head;
-        c->q_head = q->next;
-        if (!c->q_head)
-            c->q_tail = NULL;
-        c->q_bytes -= q->len + 2;
-        nt_dispatch(e, c, q->data, q->len, now);
-        free(q);
-        c = nt_imap_get(&e->clients, id);   /* a QUIT or KILL frees it */
-    }
+    while (c && c->q_head)
+        c = flood_dispatch_next(e, c, now);
     if (c)
         flooded_remove(e, c);
 }
