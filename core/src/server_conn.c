@@ -1,6 +1,7 @@
-/* libnatter: per-connection helpers every transport uses — the id table,
- * output buffers bounded by SendQ, framed input into the engine, and the log
- * lines for connections coming and going. */
+/* libnatter: per-connection helpers every transport uses — the id table, id
+ * lists, deferred frees (graves), output buffers bounded by SendQ, framed
+ * input into the engine, and connections coming and going (log lines and the
+ * engine told). */
 #include "server_internal.h"
 
 #include <stdio.h>
@@ -97,6 +98,81 @@ void *nt_table_next(const nt_conn_table *t, size_t *pos)
     return NULL;
 }
 
+/* ---- id lists ------------------------------------------------------------ */
+
+int nt_ids_push(nt_id_list *l, nt_conn_id id)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        nt_conn_id *p = realloc(l->ids, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->ids = p;
+        l->cap = cap;
+    }
+    l->ids[l->n++] = id;
+    return 0;
+}
+
+void *nt_ids_pop_live(nt_id_list *l, const nt_conn_table *t)
+{
+    while (l->n > 0) {
+        void *item = nt_table_get(t, l->ids[--l->n]);
+        if (item)
+            return item;
+    }
+    return NULL;
+}
+
+void nt_ids_each(nt_id_list *l, const nt_conn_table *t, void (*fn)(void *ctx, void *item),
+                 void *ctx)
+{
+    /* l->ids and l->n are read again each time: fn may push (and move them). */
+    for (size_t i = 0; i < l->n; i++) {
+        void *item = nt_table_get(t, l->ids[i]);
+        if (item)
+            fn(ctx, item);
+    }
+    l->n = 0;
+}
+
+void nt_ids_free(nt_id_list *l)
+{
+    free(l->ids);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- graves --------------------------------------------------------------- */
+
+void nt_graves_add(nt_graves *g, void *item)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        void **p = realloc(g->items, cap * sizeof *p);
+        if (!p) {
+            free(item);
+            return;
+        }
+        g->items = p;
+        g->cap = cap;
+    }
+    g->items[g->n++] = item;
+}
+
+void nt_graves_bury(nt_graves *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->items[i]);
+    g->n = 0;
+}
+
+void nt_graves_free(nt_graves *g)
+{
+    nt_graves_bury(g);
+    free(g->items);
+    memset(g, 0, sizeof *g);
+}
+
 /* ---- output buffers ------------------------------------------------------- */
 
 size_t nt_outbuf_pending(const nt_outbuf *b)
@@ -159,7 +235,7 @@ void nt_outbuf_free(nt_outbuf *b)
 
 /* ---- input ---------------------------------------------------------------- */
 
-int nt_srv_feed(nt_engine *e, nt_framer *f, nt_conn_id id, const char *data, size_t len,
+static int feed(nt_engine *e, nt_framer *f, nt_conn_id id, const char *data, size_t len,
                 int64_t now)
 {
     while (len > 0) {
@@ -180,9 +256,7 @@ int nt_srv_feed(nt_engine *e, nt_framer *f, nt_conn_id id, const char *data, siz
     return 1;
 }
 
-/* ---- log lines ------------------------------------------------------------ */
-
-void nt_srv_note_registration(const nt_server *srv, nt_conn_id id, int *registered)
+static void note_registration(const nt_server *srv, nt_conn_id id, int *registered)
 {
     const char *nick;
     if (*registered || !(nick = nt_engine_nick(srv->engine, id)))
@@ -191,22 +265,58 @@ void nt_srv_note_registration(const nt_server *srv, nt_conn_id id, int *register
     nt_srv_log(srv, NT_LOG_INFO, "connection %u.%u registered as %s", NT_SRV_ID(id), nick);
 }
 
-void nt_srv_note_connect(const nt_server *srv, nt_conn_id id, const np_addr *peer,
-                         char *peer_ip, size_t len)
+int nt_srv_input(const nt_server *srv, nt_framer *f, nt_conn_id id, const char *data,
+                 size_t len, int *registered)
 {
-    char text[80];
-    if (np_addr_host(peer, peer_ip, len) != NP_OK)
-        snprintf(peer_ip, len, "unknown");
-    if (np_addr_format(peer, text, sizeof text) != NP_OK)
-        snprintf(text, sizeof text, "%s", peer_ip);
-    nt_srv_log(srv, NT_LOG_INFO, "connection %u.%u from %s", NT_SRV_ID(id), text);
+    int ok = feed(srv->engine, f, id, data, len, np_wall_ms());
+    if (!ok)
+        nt_srv_log(srv, NT_LOG_WARN, "connection %u.%u sent an overlong line", NT_SRV_ID(id));
+    note_registration(srv, id, registered);
+    return ok;
 }
 
-void nt_srv_note_close(const nt_server *srv, nt_conn_id id, const char *who, const char *reason)
+void nt_srv_route_outputs(nt_engine *e, const nt_conn_table *t,
+                          void (*on_send)(void *ctx, void *item, nt_line *line),
+                          void (*on_close)(void *ctx, void *item, const char *reason), void *ctx)
 {
+    nt_output out;
+    while (nt_engine_next_output(e, &out)) {
+        void *item = nt_table_get(t, out.conn);
+        if (out.kind == NT_OUT_SEND) {
+            if (item)
+                on_send(ctx, item, out.line);
+            nt_line_unref(out.line);
+        } else if (item) {
+            on_close(ctx, item, out.reason);
+        }
+    }
+}
+
+/* ---- coming and going ----------------------------------------------------- */
+
+void nt_srv_connect(const nt_server *srv, nt_conn_id id, const np_addr *peer)
+{
+    char ip[64], text[80];
+    if (np_addr_host(peer, ip, sizeof ip) != NP_OK)
+        snprintf(ip, sizeof ip, "unknown");
+    if (np_addr_format(peer, text, sizeof text) != NP_OK)
+        snprintf(text, sizeof text, "%s", ip);
+    nt_srv_log(srv, NT_LOG_INFO, "connection %u.%u from %s", NT_SRV_ID(id), text);
+    nt_engine_connect(srv->engine, id, ip, np_wall_ms());
+}
+
+void nt_srv_note_close(const nt_server *srv, nt_conn_id id, const char *reason)
+{
+    const char *who = nt_engine_nick(srv->engine, id);
     if (who)
         nt_srv_log(srv, NT_LOG_INFO, "connection %u.%u (%s) closed: %s", NT_SRV_ID(id), who,
                    reason);
     else
         nt_srv_log(srv, NT_LOG_INFO, "connection %u.%u closed: %s", NT_SRV_ID(id), reason);
+}
+
+void nt_srv_report_loss(const nt_server *srv, nt_conn_id id, const char *reason)
+{
+    nt_srv_note_close(srv, id, reason);
+    nt_engine_closed(srv->engine, id, reason, np_wall_ms());
 }

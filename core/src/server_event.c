@@ -33,30 +33,12 @@ typedef struct ev_conn {
 typedef struct ev_loop {
     nt_server *srv;
     nt_conn_table conns;
-    nt_conn_id *dirty, *killed;   /* flush list, SendQ victims */
-    size_t ndirty, nkilled, dirty_cap, killed_cap;
-    /* Destroyed connections wait here until the end of the loop turn: events
-     * of the same batch may still point at them. */
-    struct ev_conn **graves;
-    size_t ngraves, graves_cap;
+    nt_id_list dirty, killed;     /* flush list, SendQ victims */
+    nt_graves graves;
     size_t closing;               /* connections in CLOSING or LINGER */
     int64_t accept_resume;        /* out of descriptors: retry accepting then */
     int listening;
 } ev_loop;
-
-static int push_id(nt_conn_id **v, size_t *n, size_t *cap, nt_conn_id id)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        nt_conn_id *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return -1;
-        *v = p;
-        *cap = c;
-    }
-    (*v)[(*n)++] = id;
-    return 0;
-}
 
 static void set_watch(ev_loop *L, ev_conn *c)
 {
@@ -78,80 +60,54 @@ static void destroy(ev_loop *L, ev_conn *c)
     nt_table_remove(&L->conns, c->id);
     nt_outbuf_free(&c->out);
     c->gone = 1;
-    if (L->ngraves == L->graves_cap) {
-        size_t cap = L->graves_cap ? L->graves_cap * 2 : 64;
-        ev_conn **p = realloc(L->graves, cap * sizeof *p);
-        if (!p) {
-            /* Cannot defer: a stale event for it is then a risk we take
-             * only when memory is already gone. */
-            free(c);
-            return;
-        }
-        L->graves = p;
-        L->graves_cap = cap;
-    }
-    L->graves[L->ngraves++] = c;
-}
-
-static void bury(ev_loop *L)
-{
-    for (size_t i = 0; i < L->ngraves; i++)
-        free(L->graves[i]);
-    L->ngraves = 0;
+    nt_graves_add(&L->graves, c);
 }
 
 static void mark_dirty(ev_loop *L, ev_conn *c)
 {
-    if (!c->dirty && push_id(&L->dirty, &L->ndirty, &L->dirty_cap, c->id) == 0)
+    if (!c->dirty && nt_ids_push(&L->dirty, c->id) == 0)
         c->dirty = 1;
 }
 
-static void start_closing(ev_loop *L, ev_conn *c, const char *reason)
+static void start_closing(void *ctx, void *item, const char *reason)
 {
+    ev_loop *L = ctx;
+    ev_conn *c = item;
     if (c->state != EV_OPEN)
         return;
-    nt_srv_note_close(L->srv, c->id, nt_engine_nick(L->srv->engine, c->id), reason);
+    nt_srv_note_close(L->srv, c->id, reason);
     c->state = EV_CLOSING;
     c->deadline = np_now_ms() + NT_SRV_FLUSH_MS;
     L->closing++;
     mark_dirty(L, c);
 }
 
+static void queue_line(void *ctx, void *item, nt_line *line)
+{
+    ev_loop *L = ctx;
+    ev_conn *c = item;
+    if (c->state != EV_OPEN || c->dead)
+        return;
+    if (nt_outbuf_append(&c->out, nt_line_data(line), nt_line_len(line), 0,
+                         L->srv->cfg.engine.sendq_bytes) == 0)
+        mark_dirty(L, c);
+    else if (nt_ids_push(&L->killed, c->id) == 0)
+        c->dead = 1;
+}
+
 /* Take every output of the engine, and report SendQ victims back to it (which
  * makes more output: QUIT lines to the channels they were on) until quiet. */
 static void drain(ev_loop *L)
 {
-    nt_engine *e = L->srv->engine;
-    size_t sendq = L->srv->cfg.engine.sendq_bytes;
-    nt_output out;
+    ev_conn *c;
     for (;;) {
-        while (nt_engine_next_output(e, &out)) {
-            ev_conn *c = nt_table_get(&L->conns, out.conn);
-            if (out.kind == NT_OUT_SEND) {
-                if (c && c->state == EV_OPEN && !c->dead) {
-                    if (nt_outbuf_append(&c->out, nt_line_data(out.line), nt_line_len(out.line),
-                                         0, sendq) == 0)
-                        mark_dirty(L, c);
-                    else if (push_id(&L->killed, &L->nkilled, &L->killed_cap, c->id) == 0)
-                        c->dead = 1;
-                }
-                nt_line_unref(out.line);
-            } else if (c) {
-                start_closing(L, c, out.reason);
-            }
-        }
-        if (L->nkilled == 0)
+        nt_srv_route_outputs(L->srv->engine, &L->conns, queue_line, start_closing, L);
+        if (L->killed.n == 0)
             return;
-        while (L->nkilled > 0) {
-            ev_conn *c = nt_table_get(&L->conns, L->killed[--L->nkilled]);
-            if (!c)
-                continue;
-            if (c->state != EV_OPEN) {
-                destroy(L, c);   /* the engine asked for this close itself */
-                continue;
-            }
-            nt_srv_note_close(L->srv, c->id, nt_engine_nick(e, c->id), "SendQ exceeded");
-            nt_engine_closed(e, c->id, "SendQ exceeded", np_wall_ms());
+        while ((c = nt_ids_pop_live(&L->killed, &L->conns)) != NULL) {
+            /* Unless the engine asked for this close itself: */
+            if (c->state == EV_OPEN)
+                nt_srv_report_loss(L->srv, c->id, "SendQ exceeded");
             destroy(L, c);
         }
     }
@@ -162,9 +118,7 @@ static void drain(ev_loop *L)
 static void lost(ev_loop *L, ev_conn *c, np_err err)
 {
     if (c->state == EV_OPEN) {
-        const char *reason = nt_srv_loss_reason(err);
-        nt_srv_note_close(L->srv, c->id, nt_engine_nick(L->srv->engine, c->id), reason);
-        nt_engine_closed(L->srv->engine, c->id, reason, np_wall_ms());
+        nt_srv_report_loss(L->srv, c->id, nt_srv_loss_reason(err));
         destroy(L, c);
         drain(L);
     } else {
@@ -193,17 +147,16 @@ static void flush(ev_loop *L, ev_conn *c)
     set_watch(L, c);
 }
 
+static void flush_one(void *ctx, void *item)
+{
+    ev_conn *c = item;
+    c->dirty = 0;
+    flush(ctx, c);
+}
+
 static void flush_dirty(ev_loop *L)
 {
-    /* Flushing can destroy connections, never add any: the list only shrinks. */
-    for (size_t i = 0; i < L->ndirty; i++) {
-        ev_conn *c = nt_table_get(&L->conns, L->dirty[i]);
-        if (!c)
-            continue;
-        c->dirty = 0;
-        flush(L, c);
-    }
-    L->ndirty = 0;
+    nt_ids_each(&L->dirty, &L->conns, flush_one, L);
 }
 
 static void on_readable(ev_loop *L, ev_conn *c)
@@ -219,57 +172,43 @@ static void on_readable(ev_loop *L, ev_conn *c)
     }
     if (c->state != EV_OPEN)
         return;   /* lingering: input after our close is dropped */
-    if (!nt_srv_feed(L->srv->engine, &c->framer, c->id, buf, got, np_wall_ms()))
-        nt_srv_log(L->srv, NT_LOG_WARN, "connection %u.%u sent an overlong line",
-                   NT_SRV_ID(c->id));
-    nt_srv_note_registration(L->srv, c->id, &c->registered);
+    nt_srv_input(L->srv, &c->framer, c->id, buf, got, &c->registered);
+    drain(L);
+}
+
+static void new_conn(void *ctx, np_socket_t s, const np_addr *peer)
+{
+    ev_loop *L = ctx;
+    ev_conn *c = calloc(1, sizeof *c);
+    if (!c || !(c->id = nt_table_add(&L->conns, c))) {
+        nt_srv_log(L->srv, NT_LOG_ERROR, "out of memory for a new connection");
+        free(c);
+        np_socket_close(s);
+        return;
+    }
+    c->sock = s;
+    nt_framer_init(&c->framer);
+    np_set_nodelay(s, 1);
+    if (np_poller_add(L->srv->poller, s, NP_POLL_IN, c) != NP_OK) {
+        nt_table_remove(&L->conns, c->id);
+        np_socket_close(s);
+        free(c);
+        return;
+    }
+    c->watching = NP_POLL_IN;
+    nt_srv_connect(L->srv, c->id, peer);
     drain(L);
 }
 
 static void accept_all(ev_loop *L, np_socket_t listener)
 {
-    /* Until the backlog is empty: one accept per wake-up makes a connect
-     * storm crawl. */
-    for (;;) {
-        np_socket_t s;
-        np_addr peer;
-        ev_conn *c;
-        char ip[64];
-        np_err err = np_accept(listener, &s, &peer);
-        if (err == NP_EAGAIN)
-            return;
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
-            continue;   /* a client that gave up in the backlog */
-        if (err != NP_OK) {
-            /* Out of descriptors: the listener stays readable, so stop
-             * watching it for a moment instead of spinning. */
-            nt_srv_log(L->srv, NT_LOG_WARN, "accept: %s", np_strerror(err));
-            for (size_t i = 0; i < L->srv->nlisten; i++)
-                np_poller_modify(L->srv->poller, L->srv->listeners[i], 0, NULL);
-            L->accept_resume = np_now_ms() + 100;
-            return;
-        }
-        c = calloc(1, sizeof *c);
-        if (!c || !(c->id = nt_table_add(&L->conns, c))) {
-            nt_srv_log(L->srv, NT_LOG_ERROR, "out of memory for a new connection");
-            free(c);
-            np_socket_close(s);
-            continue;
-        }
-        c->sock = s;
-        nt_framer_init(&c->framer);
-        np_set_nodelay(s, 1);
-        if (np_poller_add(L->srv->poller, s, NP_POLL_IN, c) != NP_OK) {
-            nt_table_remove(&L->conns, c->id);
-            np_socket_close(s);
-            free(c);
-            continue;
-        }
-        c->watching = NP_POLL_IN;
-        nt_srv_note_connect(L->srv, c->id, &peer, ip, sizeof ip);
-        nt_engine_connect(L->srv->engine, c->id, ip, np_wall_ms());
-        drain(L);
-    }
+    if (nt_srv_accept_all(L->srv, listener, new_conn, L) == NP_OK)
+        return;
+    /* Out of descriptors: the listener stays readable, so stop watching it
+     * for a moment instead of spinning. */
+    for (size_t i = 0; i < L->srv->nlisten; i++)
+        np_poller_modify(L->srv->poller, L->srv->listeners[i], 0, NULL);
+    L->accept_resume = np_now_ms() + 100;
 }
 
 /* Listeners are registered with no data; connections with their ev_conn. */
@@ -298,30 +237,19 @@ static void sweep(ev_loop *L, int64_t now)
 
 static void begin_shutdown(ev_loop *L)
 {
-    nt_srv_log(L->srv, NT_LOG_INFO, "shutting down: %u connection(s) to close",
-               (unsigned)L->conns.count);
-    for (size_t i = 0; i < L->srv->nlisten; i++)
-        np_poller_remove(L->srv->poller, L->srv->listeners[i]);
+    nt_srv_begin_shutdown(L->srv, L->conns.count);
     L->listening = 0;
-    nt_engine_shutdown(L->srv->engine, "Server shutting down", np_wall_ms());
     drain(L);
     flush_dirty(L);
 }
 
 static int64_t wait_timeout(const ev_loop *L, int64_t until_shutdown)
 {
-    int64_t next = nt_engine_next_tick(L->srv->engine), t = -1;
-    if (next >= 0) {
-        t = next - np_wall_ms();
-        if (t < 0)
-            t = 0;
-    }
+    int64_t t = nt_srv_ms_until(nt_engine_next_tick(L->srv->engine));
     /* Closing connections have deadlines; this is coarse on purpose. */
-    if ((L->closing > 0 || L->accept_resume) && (t < 0 || t > 100))
-        t = 100;
-    if (until_shutdown >= 0 && (t < 0 || t > until_shutdown))
-        t = until_shutdown;
-    return t;
+    if (L->closing > 0 || L->accept_resume)
+        t = nt_srv_cap_ms(t, 100);
+    return nt_srv_cap_ms(t, until_shutdown);
 }
 
 np_err nt_run_event(nt_server *srv)
@@ -336,28 +264,23 @@ np_err nt_run_event(nt_server *srv)
     memset(&L, 0, sizeof L);
     L.srv = srv;
     nt_table_init(&L.conns);
-    for (size_t i = 0; i < srv->nlisten; i++)
-        if ((err = np_poller_add(srv->poller, srv->listeners[i], NP_POLL_IN, NULL)) != NP_OK)
-            goto out;
+    if ((err = nt_srv_watch_listeners(srv)) != NP_OK)
+        goto out;
     L.listening = 1;
 
     for (;;) {
         int n = 0;
-        int64_t now;
         if (stop_deadline < 0 && atomic_load(&srv->stop)) {
             begin_shutdown(&L);
             stop_deadline = np_now_ms() + NT_SRV_SHUTDOWN_MS;
         }
         if (stop_deadline >= 0 && (L.conns.count == 0 || np_now_ms() >= stop_deadline))
             break;
-        err = np_poller_wait(srv->poller, evs, (int)(sizeof evs / sizeof evs[0]),
-                             wait_timeout(&L, stop_deadline < 0 ? -1
-                                                                 : stop_deadline - np_now_ms()),
-                             &n);
-        if (err != NP_OK) {
-            nt_srv_log(srv, NT_LOG_ERROR, "poller: %s", np_strerror(err));
+        err = nt_srv_poll(srv, evs, (int)(sizeof evs / sizeof evs[0]),
+                          wait_timeout(&L, stop_deadline < 0 ? -1 : stop_deadline - np_now_ms()),
+                          &n);
+        if (err != NP_OK)
             break;
-        }
         for (int i = 0; i < n; i++) {
             if (is_listener(&evs[i])) {
                 if (L.listening)
@@ -380,27 +303,20 @@ np_err nt_run_event(nt_server *srv)
             if ((evs[i].events & NP_POLL_OUT) && !c->gone)
                 flush(&L, c);
         }
-        now = np_wall_ms();
-        {
-            int64_t next = nt_engine_next_tick(srv->engine);
-            if (next >= 0 && now >= next) {
-                nt_engine_tick(srv->engine, now);
-                drain(&L);
-            }
-        }
+        if (nt_srv_tick_if_due(srv))
+            drain(&L);
         flush_dirty(&L);
         sweep(&L, np_now_ms());
-        bury(&L);
+        nt_graves_bury(&L.graves);
     }
     err = NP_OK;
 out:
     pos = 0;
     while ((c = nt_table_next(&L.conns, &pos)) != NULL)
         destroy(&L, c);
-    bury(&L);
+    nt_graves_free(&L.graves);
     nt_table_free(&L.conns);
-    free(L.graves);
-    free(L.dirty);
-    free(L.killed);
+    nt_ids_free(&L.dirty);
+    nt_ids_free(&L.killed);
     return err;
 }

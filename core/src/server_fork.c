@@ -45,10 +45,8 @@ typedef struct fk_conn {
 typedef struct fk_hub {
     nt_server *srv;
     nt_conn_table conns;
-    fk_conn **graves;
-    size_t ngraves, graves_cap;
-    nt_conn_id *dirty;
-    size_t ndirty, dirty_cap;
+    nt_graves graves;
+    nt_id_list dirty;
     int unreaped;         /* children gone from the table, maybe not yet waited for */
     size_t closing;
 } fk_hub;
@@ -221,20 +219,6 @@ done:
 
 /* ---- the hub ------------------------------------------------------------------- */
 
-static int push_id(nt_conn_id **v, size_t *n, size_t *cap, nt_conn_id id)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        nt_conn_id *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return -1;
-        *v = p;
-        *cap = c;
-    }
-    (*v)[(*n)++] = id;
-    return 0;
-}
-
 static void destroy(fk_hub *H, fk_conn *c)
 {
     if (c->gone)
@@ -247,24 +231,12 @@ static void destroy(fk_hub *H, fk_conn *c)
     nt_outbuf_free(&c->out);
     c->gone = 1;
     H->unreaped++;
-    if (H->ngraves == H->graves_cap) {
-        size_t cap = H->graves_cap ? H->graves_cap * 2 : 64;
-        fk_conn **p = realloc(H->graves, cap * sizeof *p);
-        if (!p) {
-            free(c);
-            return;
-        }
-        H->graves = p;
-        H->graves_cap = cap;
-    }
-    H->graves[H->ngraves++] = c;
+    nt_graves_add(&H->graves, c);
 }
 
 static void bury(fk_hub *H)
 {
-    for (size_t i = 0; i < H->ngraves; i++)
-        free(H->graves[i]);
-    H->ngraves = 0;
+    nt_graves_bury(&H->graves);
     if (H->unreaped > 0)
         H->unreaped -= np_reap_children();
     if (H->unreaped < 0)
@@ -273,47 +245,51 @@ static void bury(fk_hub *H)
 
 static void mark_dirty(fk_hub *H, fk_conn *c)
 {
-    if (!c->dirty && push_id(&H->dirty, &H->ndirty, &H->dirty_cap, c->id) == 0)
+    if (!c->dirty && nt_ids_push(&H->dirty, c->id) == 0)
         c->dirty = 1;
 }
 
 static void lost(fk_hub *H, fk_conn *c, const char *reason);
 
-static void drain(fk_hub *H)
+static void send_line(void *ctx, void *item, nt_line *line)
 {
-    nt_engine *e = H->srv->engine;
+    fk_hub *H = ctx;
+    fk_conn *c = item;
     /* Room for the child's own SendQ plus what is in flight: the child is
      * the one that measures a slow client; this only bounds a stuck child. */
     size_t limit = H->srv->cfg.engine.sendq_bytes ? H->srv->cfg.engine.sendq_bytes * 2 : 0;
-    nt_output out;
-    while (nt_engine_next_output(e, &out)) {
-        fk_conn *c = nt_table_get(&H->conns, out.conn);
-        if (out.kind == NT_OUT_SEND) {
-            if (c && c->state == FK_OPEN && !c->broken) {
-                if (frame_append(&c->out, 'D', nt_line_data(out.line), nt_line_len(out.line),
-                                 limit) == 0)
-                    mark_dirty(H, c);
-                else
-                    lost(H, c, "SendQ exceeded");   /* reentrant drain: see lost() */
-            }
-            nt_line_unref(out.line);
-        } else if (c && c->state == FK_OPEN) {
-            nt_srv_note_close(H->srv, c->id, nt_engine_nick(e, c->id), out.reason);
-            frame_append(&c->out, 'C', "", 0, 0);
-            c->state = FK_CLOSING;
-            c->deadline = np_now_ms() + NT_SRV_FLUSH_MS + NT_SRV_LINGER_MS;
-            H->closing++;
-            mark_dirty(H, c);
-        }
-    }
+    if (c->state != FK_OPEN || c->broken)
+        return;
+    if (frame_append(&c->out, 'D', nt_line_data(line), nt_line_len(line), limit) == 0)
+        mark_dirty(H, c);
+    else
+        lost(H, c, "SendQ exceeded");   /* reentrant drain: see lost() */
+}
+
+static void start_closing(void *ctx, void *item, const char *reason)
+{
+    fk_hub *H = ctx;
+    fk_conn *c = item;
+    if (c->state != FK_OPEN)
+        return;
+    nt_srv_note_close(H->srv, c->id, reason);
+    frame_append(&c->out, 'C', "", 0, 0);
+    c->state = FK_CLOSING;
+    c->deadline = np_now_ms() + NT_SRV_FLUSH_MS + NT_SRV_LINGER_MS;
+    H->closing++;
+    mark_dirty(H, c);
+}
+
+static void drain(fk_hub *H)
+{
+    nt_srv_route_outputs(H->srv->engine, &H->conns, send_line, start_closing, H);
 }
 
 /* The client is gone (its child said so, died, or fell behind). */
 static void lost(fk_hub *H, fk_conn *c, const char *reason)
 {
     if (c->state == FK_OPEN) {
-        nt_srv_note_close(H->srv, c->id, nt_engine_nick(H->srv->engine, c->id), reason);
-        nt_engine_closed(H->srv->engine, c->id, reason, np_wall_ms());
+        nt_srv_report_loss(H->srv, c->id, reason);
         /* Asking the child to exit is enough; killing covers a stuck one. */
         if (c->pid > 0)
             np_kill(c->pid, 1);
@@ -347,16 +323,16 @@ static void flush(fk_hub *H, fk_conn *c)
     set_watch(H, c);
 }
 
+static void flush_one(void *ctx, void *item)
+{
+    fk_conn *c = item;
+    c->dirty = 0;
+    flush(ctx, c);
+}
+
 static void flush_dirty(fk_hub *H)
 {
-    for (size_t i = 0; i < H->ndirty; i++) {
-        fk_conn *c = nt_table_get(&H->conns, H->dirty[i]);
-        if (!c)
-            continue;
-        c->dirty = 0;
-        flush(H, c);
-    }
-    H->ndirty = 0;
+    nt_ids_each(&H->dirty, &H->conns, flush_one, H);
 }
 
 static void on_pair_readable(fk_hub *H, fk_conn *c)
@@ -390,12 +366,7 @@ static void on_pair_readable(fk_hub *H, fk_conn *c)
             return;
         }
         if (type == 'D' && c->state == FK_OPEN && c->feeding) {
-            if (!nt_srv_feed(H->srv->engine, &c->framer, c->id, payload, plen, np_wall_ms())) {
-                c->feeding = 0;
-                nt_srv_log(H->srv, NT_LOG_WARN, "connection %u.%u sent an overlong line",
-                           NT_SRV_ID(c->id));
-            }
-            nt_srv_note_registration(H->srv, c->id, &c->registered);
+            c->feeding = nt_srv_input(H->srv, &c->framer, c->id, payload, plen, &c->registered);
             drain(H);
             if (c->gone)
                 return;
@@ -420,11 +391,11 @@ static void child_drop_hub(fk_hub *H, np_socket_t keep_pair)
     np_poller_close(H->srv->poller);
 }
 
-static void new_conn(fk_hub *H, np_socket_t s, const np_addr *peer)
+static void new_conn(void *ctx, np_socket_t s, const np_addr *peer)
 {
+    fk_hub *H = ctx;
     np_socket_t pair[2];
     fk_conn *c;
-    char ip[64];
     long pid = -1;
     np_err err;
 
@@ -434,13 +405,8 @@ static void new_conn(fk_hub *H, np_socket_t s, const np_addr *peer)
         return;
     }
     c = calloc(1, sizeof *c);
-    if (!c || !(c->id = nt_table_add(&H->conns, c))) {
-        free(c);
-        np_socket_close(pair[0]);
-        np_socket_close(pair[1]);
-        np_socket_close(s);
-        return;
-    }
+    if (!c || !(c->id = nt_table_add(&H->conns, c)))
+        goto fail;
     c->pair = pair[0];
     c->feeding = 1;
     nt_framer_init(&c->framer);
@@ -448,11 +414,7 @@ static void new_conn(fk_hub *H, np_socket_t s, const np_addr *peer)
     if ((err = np_fork(&pid)) != NP_OK) {
         nt_srv_log(H->srv, NT_LOG_WARN, "fork: %s", np_strerror(err));
         nt_table_remove(&H->conns, c->id);
-        free(c);
-        np_socket_close(pair[0]);
-        np_socket_close(pair[1]);
-        np_socket_close(s);
-        return;
+        goto fail;
     }
     if (pid == 0) {
         child_drop_hub(H, NP_INVALID_SOCKET);
@@ -471,29 +433,16 @@ static void new_conn(fk_hub *H, np_socket_t s, const np_addr *peer)
         return;
     }
     c->watching = NP_POLL_IN;
-    nt_srv_note_connect(H->srv, c->id, peer, ip, sizeof ip);
+    nt_srv_connect(H->srv, c->id, peer);
     nt_srv_log(H->srv, NT_LOG_INFO, "connection %u.%u served by process %ld", NT_SRV_ID(c->id),
                pid);
-    nt_engine_connect(H->srv->engine, c->id, ip, np_wall_ms());
     drain(H);
-}
-
-static void accept_all(fk_hub *H, np_socket_t listener)
-{
-    for (;;) {
-        np_socket_t s;
-        np_addr peer;
-        np_err err = np_accept(listener, &s, &peer);
-        if (err == NP_EAGAIN)
-            return;
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
-            continue;
-        if (err != NP_OK) {
-            nt_srv_log(H->srv, NT_LOG_WARN, "accept: %s", np_strerror(err));
-            return;
-        }
-        new_conn(H, s, &peer);
-    }
+    return;
+fail:
+    free(c);
+    np_socket_close(pair[0]);
+    np_socket_close(pair[1]);
+    np_socket_close(s);
 }
 
 static void sweep(fk_hub *H, int64_t now)
@@ -521,39 +470,29 @@ np_err nt_run_fork(nt_server *srv)
     memset(&H, 0, sizeof H);
     H.srv = srv;
     nt_table_init(&H.conns);
-    for (size_t i = 0; i < srv->nlisten; i++)
-        if ((err = np_poller_add(srv->poller, srv->listeners[i], NP_POLL_IN, NULL)) != NP_OK)
-            goto out;
+    if ((err = nt_srv_watch_listeners(srv)) != NP_OK)
+        goto out;
 
     for (;;) {
         int n = 0;
-        int64_t timeout = -1, next, now;
+        int64_t timeout;
         if (stop_deadline < 0 && atomic_load(&srv->stop)) {
-            nt_srv_log(srv, NT_LOG_INFO, "shutting down: %u connection(s) to close",
-                       (unsigned)H.conns.count);
-            for (size_t i = 0; i < srv->nlisten; i++)
-                np_poller_remove(srv->poller, srv->listeners[i]);
-            nt_engine_shutdown(srv->engine, "Server shutting down", np_wall_ms());
+            nt_srv_begin_shutdown(srv, H.conns.count);
             drain(&H);
             flush_dirty(&H);
             stop_deadline = np_now_ms() + NT_SRV_SHUTDOWN_MS;
         }
         if (stop_deadline >= 0 && (H.conns.count == 0 || np_now_ms() >= stop_deadline))
             break;
-        next = nt_engine_next_tick(srv->engine);
-        if (next >= 0)
-            timeout = next - np_wall_ms() < 0 ? 0 : next - np_wall_ms();
-        if ((H.closing > 0 || H.unreaped > 0 || stop_deadline >= 0) &&
-            (timeout < 0 || timeout > 100))
-            timeout = 100;
-        if ((err = np_poller_wait(srv->poller, evs, 256, timeout, &n)) != NP_OK) {
-            nt_srv_log(srv, NT_LOG_ERROR, "poller: %s", np_strerror(err));
+        timeout = nt_srv_ms_until(nt_engine_next_tick(srv->engine));
+        if (H.closing > 0 || H.unreaped > 0 || stop_deadline >= 0)
+            timeout = nt_srv_cap_ms(timeout, 100);
+        if ((err = nt_srv_poll(srv, evs, 256, timeout, &n)) != NP_OK)
             break;
-        }
         for (int i = 0; i < n; i++) {
             if (evs[i].data == NULL) {
                 if (stop_deadline < 0)
-                    accept_all(&H, evs[i].sock);
+                    nt_srv_accept_all(srv, evs[i].sock, new_conn, &H);
                 continue;
             }
             c = evs[i].data;
@@ -564,12 +503,8 @@ np_err nt_run_fork(nt_server *srv)
             if ((evs[i].events & NP_POLL_OUT) && !c->gone)
                 flush(&H, c);
         }
-        now = np_wall_ms();
-        next = nt_engine_next_tick(srv->engine);
-        if (next >= 0 && now >= next) {
-            nt_engine_tick(srv->engine, now);
+        if (nt_srv_tick_if_due(srv))
             drain(&H);
-        }
         flush_dirty(&H);
         sweep(&H, np_now_ms());
         bury(&H);
@@ -588,8 +523,8 @@ out:
         H.unreaped -= np_reap_children();
     }
     nt_table_free(&H.conns);
-    free(H.graves);
-    free(H.dirty);
+    nt_graves_free(&H.graves);
+    nt_ids_free(&H.dirty);
     return err;
 }
 

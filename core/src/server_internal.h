@@ -1,8 +1,9 @@
 /* libnatter internal: what the three transports (server_event.c,
  * server_thread.c, server_fork.c) share — the server object, logging, the
- * connection id table, bounded output buffers (SendQ) and feeding framed input
- * to the engine. Everything here is plain memory work: the transports own the
- * sockets and decide when to call what. */
+ * connection id table, id lists, deferred frees, bounded output buffers
+ * (SendQ), feeding input to the engine, and the steps of their main loops
+ * (server_loop.c). Everything here is plain memory and engine work over libnp:
+ * the transports own the sockets and decide when to call what. */
 #ifndef NATTER_SERVER_INTERNAL_H
 #define NATTER_SERVER_INTERNAL_H
 
@@ -70,6 +71,42 @@ void nt_table_remove(nt_conn_table *t, nt_conn_id id);
  * returned is allowed. */
 void *nt_table_next(const nt_conn_table *t, size_t *pos);
 
+/* ---- id lists ------------------------------------------------------------ *
+ * Connections to visit later (to flush, or to report over SendQ): ids, not
+ * pointers, so one destroyed meanwhile is simply no longer in the table. */
+
+typedef struct nt_id_list {
+    nt_conn_id *ids;
+    size_t n, cap;
+} nt_id_list;
+
+/* 0 on success, -1 out of memory (nothing added). */
+int nt_ids_push(nt_id_list *l, nt_conn_id id);
+/* Pop ids until one is still in t: its item, or NULL once the list is empty. */
+void *nt_ids_pop_live(nt_id_list *l, const nt_conn_table *t);
+/* fn(ctx, item) for each id of the list still in t, in order, then empty the
+ * list. fn may destroy connections and push more ids (visited too). */
+void nt_ids_each(nt_id_list *l, const nt_conn_table *t, void (*fn)(void *ctx, void *item),
+                 void *ctx);
+void nt_ids_free(nt_id_list *l);
+
+/* ---- graves --------------------------------------------------------------- *
+ * A destroyed connection of a poller loop is freed only at the end of the loop
+ * turn: later events of the same batch may still point at it. */
+
+typedef struct nt_graves {
+    void **items;
+    size_t n, cap;
+} nt_graves;
+
+/* Defer free(item); out of memory, it is freed at once (a stale event for it
+ * is then a risk taken only when memory is already gone). */
+void nt_graves_add(nt_graves *g, void *item);
+/* Free every deferred item. */
+void nt_graves_bury(nt_graves *g);
+/* Bury, and release the list itself. */
+void nt_graves_free(nt_graves *g);
+
 /* ---- output buffer with a SendQ limit ------------------------------------- */
 
 typedef struct nt_outbuf {
@@ -87,21 +124,53 @@ void nt_outbuf_consume(nt_outbuf *b, size_t n);
 void nt_outbuf_take(nt_outbuf *b, nt_outbuf *dst);
 void nt_outbuf_free(nt_outbuf *b);
 
-/* ---- input ---------------------------------------------------------------- */
+/* ---- a connection and the engine ------------------------------------------ */
 
-/* Frame data and hand each line to the engine. Returns 0 once the peer went
- * past NT_FRAME_MAX without a line end (the engine has been told and will ask
- * to close; feed nothing more), else 1. */
-int nt_srv_feed(nt_engine *e, nt_framer *f, nt_conn_id id, const char *data, size_t len,
-                int64_t now);
+/* Log a new connection and tell the engine (with peer's address). */
+void nt_srv_connect(const nt_server *srv, nt_conn_id id, const np_addr *peer);
 
-/* Log a registration the first time the engine knows id's nick. */
-void nt_srv_note_registration(const nt_server *srv, nt_conn_id id, int *registered);
+/* Frame data and hand each line to the engine; log the registration the first
+ * time the engine knows id's nick (*registered). Returns 0 once the peer went
+ * past NT_FRAME_MAX without a line end (logged; the engine has been told and
+ * will ask to close: feed nothing more), else 1. */
+int nt_srv_input(const nt_server *srv, nt_framer *f, nt_conn_id id, const char *data,
+                 size_t len, int *registered);
 
-/* Log a new connection; fills peer_ip (for the engine) from peer. */
-void nt_srv_note_connect(const nt_server *srv, nt_conn_id id, const np_addr *peer,
-                         char *peer_ip, size_t len);
-void nt_srv_note_close(const nt_server *srv, nt_conn_id id, const char *who, const char *reason);
+/* Hand every pending engine output for a connection still in t to the
+ * transport: on_send(ctx, item, line) (the line is unreferenced after it), or
+ * on_close(ctx, item, reason) when the engine asks to close it. Outputs for
+ * connections no longer in t are dropped. Both may drain again. */
+void nt_srv_route_outputs(nt_engine *e, const nt_conn_table *t,
+                          void (*on_send)(void *ctx, void *item, nt_line *line),
+                          void (*on_close)(void *ctx, void *item, const char *reason), void *ctx);
+
+/* Log that id closes for reason, with its nick if it has one. */
+void nt_srv_note_close(const nt_server *srv, nt_conn_id id, const char *reason);
+/* The connection is gone without the engine asking: log it, tell the engine. */
+void nt_srv_report_loss(const nt_server *srv, nt_conn_id id, const char *reason);
+
+/* ---- main loops (server_loop.c) ------------------------------------------- */
+
+/* Watch every listener for NP_POLL_IN (data NULL) in srv->poller. */
+np_err nt_srv_watch_listeners(nt_server *srv);
+/* nt_server_stop was called: log, stop watching the listeners and have the
+ * engine say goodbye to everyone (its outputs are the caller's to drain). */
+void nt_srv_begin_shutdown(nt_server *srv, size_t nconns);
+
+/* Accept until the listener's backlog is empty (one accept per wake-up makes
+ * a connect storm crawl), handing each socket to fn. NP_OK, or the accept
+ * error (logged) that stopped it, e.g. out of descriptors. */
+np_err nt_srv_accept_all(nt_server *srv, np_socket_t listener,
+                         void (*fn)(void *ctx, np_socket_t s, const np_addr *peer), void *ctx);
+
+/* np_poller_wait on srv->poller; an error is logged. */
+np_err nt_srv_poll(nt_server *srv, np_poll_event *evs, int max, int64_t timeout_ms, int *n);
+/* Tick the engine if its next tick is due: 1 if it did (drain its outputs). */
+int nt_srv_tick_if_due(const nt_server *srv);
+/* Milliseconds from now (np_wall_ms) until when, at least 0; -1 if when < 0. */
+int64_t nt_srv_ms_until(int64_t when);
+/* A poll timeout t (-1 = none) shortened to at most cap (cap < 0: no cap). */
+int64_t nt_srv_cap_ms(int64_t t, int64_t cap);
 
 /* The modes. */
 np_err nt_run_event(nt_server *srv);

@@ -42,8 +42,7 @@ struct th_server {
     nt_server *srv;
     np_mutex *engine_mu;    /* the engine, the table, refs */
     nt_conn_table conns;
-    nt_conn_id *killed;
-    size_t nkilled, killed_cap;
+    nt_id_list killed;      /* SendQ victims */
     int64_t scheduled_tick; /* the tick the main thread sleeps towards */
     np_mutex *live_mu;
     np_cond *live_cv;
@@ -57,8 +56,10 @@ static void wake_conn(th_conn *c)
     np_cond_broadcast(c->cv);
 }
 
-static void route_send(th_server *ts, th_conn *c, nt_line *line)
+static void route_send(void *ctx, void *item, nt_line *line)
 {
+    th_server *ts = ctx;
+    th_conn *c = item;
     size_t sendq = ts->srv->cfg.engine.sendq_bytes;
     np_mutex_lock(c->mu);
     if (!c->closing && !c->dead) {
@@ -68,26 +69,19 @@ static void route_send(th_server *ts, th_conn *c, nt_line *line)
         } else {
             c->dead = 1;
             wake_conn(c);
-            if (ts->nkilled == ts->killed_cap) {
-                size_t cap = ts->killed_cap ? ts->killed_cap * 2 : 32;
-                nt_conn_id *p = realloc(ts->killed, cap * sizeof *p);
-                if (p) {
-                    ts->killed = p;
-                    ts->killed_cap = cap;
-                }
-            }
-            if (ts->nkilled < ts->killed_cap)
-                ts->killed[ts->nkilled++] = c->id;
+            nt_ids_push(&ts->killed, c->id);
         }
     }
     np_mutex_unlock(c->mu);
 }
 
-static void route_close(th_server *ts, th_conn *c, const char *reason)
+static void route_close(void *ctx, void *item, const char *reason)
 {
+    th_server *ts = ctx;
+    th_conn *c = item;
     np_mutex_lock(c->mu);
     if (!c->closing && !c->dead)
-        nt_srv_note_close(ts->srv, c->id, nt_engine_nick(ts->srv->engine, c->id), reason);
+        nt_srv_note_close(ts->srv, c->id, reason);
     if (!c->closing) {
         /* Also when already over SendQ: the engine has closed it, so the
          * pending SendQ report must not tell it again. */
@@ -101,35 +95,19 @@ static void route_close(th_server *ts, th_conn *c, const char *reason)
 static void drain(th_server *ts)
 {
     nt_engine *e = ts->srv->engine;
-    nt_output out;
+    th_conn *c;
     int64_t next;
     for (;;) {
-        while (nt_engine_next_output(e, &out)) {
-            th_conn *c = nt_table_get(&ts->conns, out.conn);
-            if (out.kind == NT_OUT_SEND) {
-                if (c)
-                    route_send(ts, c, out.line);
-                nt_line_unref(out.line);
-            } else if (c) {
-                route_close(ts, c, out.reason);
-            }
-        }
-        if (ts->nkilled == 0)
+        nt_srv_route_outputs(e, &ts->conns, route_send, route_close, ts);
+        if (ts->killed.n == 0)
             break;
-        while (ts->nkilled > 0) {
-            th_conn *c = nt_table_get(&ts->conns, ts->killed[--ts->nkilled]);
+        while ((c = nt_ids_pop_live(&ts->killed, &ts->conns)) != NULL) {
             int engine_closed;
-            if (!c)
-                continue;
             np_mutex_lock(c->mu);
             engine_closed = c->closing;
             np_mutex_unlock(c->mu);
-            if (engine_closed) {
-                np_shutdown(c->sock, NP_SHUT_RDWR);
-                continue;
-            }
-            nt_srv_note_close(ts->srv, c->id, nt_engine_nick(e, c->id), "SendQ exceeded");
-            nt_engine_closed(e, c->id, "SendQ exceeded", np_wall_ms());
+            if (!engine_closed)
+                nt_srv_report_loss(ts->srv, c->id, "SendQ exceeded");
             /* Unblock its threads now rather than at their next timeout. */
             np_shutdown(c->sock, NP_SHUT_RDWR);
         }
@@ -152,9 +130,7 @@ static void conn_lost(th_server *ts, th_conn *c, np_err err)
     wake_conn(c);
     np_mutex_unlock(c->mu);
     if (report) {
-        const char *reason = nt_srv_loss_reason(err);
-        nt_srv_note_close(ts->srv, c->id, nt_engine_nick(ts->srv->engine, c->id), reason);
-        nt_engine_closed(ts->srv->engine, c->id, reason, np_wall_ms());
+        nt_srv_report_loss(ts->srv, c->id, nt_srv_loss_reason(err));
         drain(ts);
     }
     np_mutex_unlock(ts->engine_mu);
@@ -220,12 +196,7 @@ static void reader_main(void *arg)
         dead = c->dead || c->closing;
         np_mutex_unlock(c->mu);
         if (!dead) {
-            if (!nt_srv_feed(ts->srv->engine, &c->framer, c->id, buf, got, np_wall_ms())) {
-                feeding = 0;
-                nt_srv_log(ts->srv, NT_LOG_WARN, "connection %u.%u sent an overlong line",
-                           NT_SRV_ID(c->id));
-            }
-            nt_srv_note_registration(ts->srv, c->id, &c->registered);
+            feeding = nt_srv_input(ts->srv, &c->framer, c->id, buf, got, &c->registered);
             drain(ts);
         }
         np_mutex_unlock(ts->engine_mu);
@@ -314,22 +285,15 @@ static int start_thread(th_server *ts, np_thread_fn fn, th_conn *c)
     return 0;
 }
 
-static void new_conn(th_server *ts, np_socket_t s, const np_addr *peer)
+static void new_conn(void *ctx, np_socket_t s, const np_addr *peer)
 {
+    th_server *ts = ctx;
     th_conn *c = calloc(1, sizeof *c);
-    char ip[64];
     int started = 0;
-    if (!c || np_mutex_create(&c->mu) != NP_OK) {
-        free(c);
-        np_socket_close(s);
-        return;
-    }
-    if (np_cond_create(&c->cv) != NP_OK) {
-        np_mutex_destroy(c->mu);
-        free(c);
-        np_socket_close(s);
-        return;
-    }
+    if (!c || np_mutex_create(&c->mu) != NP_OK)
+        goto fail;
+    if (np_cond_create(&c->cv) != NP_OK)
+        goto fail_mutex;
     c->ts = ts;
     c->sock = s;
     c->refs = 2;
@@ -340,16 +304,10 @@ static void new_conn(th_server *ts, np_socket_t s, const np_addr *peer)
     np_mutex_lock(ts->engine_mu);
     c->id = nt_table_add(&ts->conns, c);
     np_mutex_unlock(ts->engine_mu);
-    if (!c->id) {
-        np_cond_destroy(c->cv);
-        np_mutex_destroy(c->mu);
-        free(c);
-        np_socket_close(s);
-        return;
-    }
-    nt_srv_note_connect(ts->srv, c->id, peer, ip, sizeof ip);
+    if (!c->id)
+        goto fail_cond;
     np_mutex_lock(ts->engine_mu);
-    nt_engine_connect(ts->srv->engine, c->id, ip, np_wall_ms());
+    nt_srv_connect(ts->srv, c->id, peer);
     drain(ts);
     np_mutex_unlock(ts->engine_mu);
 
@@ -363,38 +321,28 @@ static void new_conn(th_server *ts, np_socket_t s, const np_addr *peer)
         for (int i = started; i < 2; i++)
             conn_release(ts, c);
     }
+    return;
+fail_cond:
+    np_cond_destroy(c->cv);
+fail_mutex:
+    np_mutex_destroy(c->mu);
+fail:
+    free(c);
+    np_socket_close(s);
 }
 
 static void accept_all(th_server *ts, np_socket_t listener)
 {
-    for (;;) {
-        np_socket_t s;
-        np_addr peer;
-        np_err err = np_accept(listener, &s, &peer);
-        if (err == NP_EAGAIN)
-            return;
-        if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
-            continue;
-        if (err != NP_OK) {
-            nt_srv_log(ts->srv, NT_LOG_WARN, "accept: %s", np_strerror(err));
-            np_sleep_ms(50);   /* out of descriptors: do not spin */
-            return;
-        }
-        new_conn(ts, s, &peer);
-    }
+    if (nt_srv_accept_all(ts->srv, listener, new_conn, ts) != NP_OK)
+        np_sleep_ms(50);   /* out of descriptors: do not spin */
 }
 
 static void tick_if_due(th_server *ts)
 {
-    int64_t now = np_wall_ms(), next;
     np_mutex_lock(ts->engine_mu);
-    next = nt_engine_next_tick(ts->srv->engine);
-    if (next >= 0 && now >= next) {
-        nt_engine_tick(ts->srv->engine, now);
+    if (nt_srv_tick_if_due(ts->srv))
         drain(ts);
-        next = nt_engine_next_tick(ts->srv->engine);
-    }
-    ts->scheduled_tick = next;
+    ts->scheduled_tick = nt_engine_next_tick(ts->srv->engine);
     np_mutex_unlock(ts->engine_mu);
 }
 
@@ -416,9 +364,7 @@ static void shut_down(th_server *ts)
     size_t pos = 0;
     th_conn *c;
     np_mutex_lock(ts->engine_mu);
-    nt_srv_log(ts->srv, NT_LOG_INFO, "shutting down: %u connection(s) to close",
-               (unsigned)ts->conns.count);
-    nt_engine_shutdown(ts->srv->engine, "Server shutting down", np_wall_ms());
+    nt_srv_begin_shutdown(ts->srv, ts->conns.count);
     drain(ts);
     np_mutex_unlock(ts->engine_mu);
     if (wait_threads(ts, np_now_ms() + NT_SRV_SHUTDOWN_MS))
@@ -451,35 +397,25 @@ np_err nt_run_thread(nt_server *srv)
     if ((err = np_mutex_create(&ts.live_mu)) != NP_OK ||
         (err = np_cond_create(&ts.live_cv)) != NP_OK)
         goto out;
-    for (size_t i = 0; i < srv->nlisten; i++)
-        if ((err = np_poller_add(srv->poller, srv->listeners[i], NP_POLL_IN, NULL)) != NP_OK)
-            goto out;
+    if ((err = nt_srv_watch_listeners(srv)) != NP_OK)
+        goto out;
 
     while (!atomic_load(&srv->stop)) {
         np_poll_event evs[NT_SERVER_MAX_LISTEN];
         int n = 0;
-        int64_t timeout = -1;
+        int64_t timeout;
         np_mutex_lock(ts.engine_mu);
-        if (ts.scheduled_tick >= 0) {
-            timeout = ts.scheduled_tick - np_wall_ms();
-            if (timeout < 0)
-                timeout = 0;
-        }
+        timeout = nt_srv_ms_until(ts.scheduled_tick);
         np_mutex_unlock(ts.engine_mu);
-        err = np_poller_wait(srv->poller, evs, NT_SERVER_MAX_LISTEN, timeout, &n);
-        if (err != NP_OK) {
-            nt_srv_log(srv, NT_LOG_ERROR, "poller: %s", np_strerror(err));
+        if ((err = nt_srv_poll(srv, evs, NT_SERVER_MAX_LISTEN, timeout, &n)) != NP_OK)
             break;
-        }
         for (int i = 0; i < n; i++)
             accept_all(&ts, evs[i].sock);
         tick_if_due(&ts);
     }
-    for (size_t i = 0; i < srv->nlisten; i++)
-        np_poller_remove(srv->poller, srv->listeners[i]);
     shut_down(&ts);
 out:
-    free(ts.killed);
+    nt_ids_free(&ts.killed);
     nt_table_free(&ts.conns);
     if (ts.live_cv)
         np_cond_destroy(ts.live_cv);
