@@ -164,6 +164,9 @@ static void irssi_session(peer_server *srv, irc_conn *carol, nt_msg *m)
 
     CHECK_OK(irc_send(carol, "PRIVMSG irssib :psst, private"));
     CHECK_OK(peer_irssi_expect(irssi, "carol", "psst, private", WAIT_MS));
+    CHECK_OK(peer_irssi_type(irssi, "/msg carol private answer from irssi"));
+    CHECK(carol_sees(carol, "PRIVMSG", "irssib", "private answer from irssi", m));
+    CHECK(peers_strcaseeq(m->params[0], "carol"));
 
     CHECK_OK(peer_irssi_type(irssi, "/nick irssi2"));
     CHECK(carol_sees(carol, "NICK", "irssib", "irssi2", m));
