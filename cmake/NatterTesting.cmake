@@ -12,13 +12,23 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
   set(NATTER_TEST_ENV "WINEDEBUG=-all" "WINEPREFIX=${NATTER_WINEPREFIX}"
                       "WINEDLLOVERRIDES=mscoree,mshtml=")
   # Creating a Wine prefix takes ~10 s: do it once, before any test, so tests that
-  # run in parallel never race to create it.
-  if(CMAKE_CROSSCOMPILING_EMULATOR)
+  # run in parallel never race to create it. Then keep one wineserver up for the
+  # whole run: left alone it exits a few seconds after the last process, and a
+  # test started at that moment can fail to start. It is started first (it
+  # refuses to start beside the one wineboot would leave); the cleanup test
+  # stops it (and does not mind if it is already gone). Their output goes to
+  # /dev/null: they outlive the test, and CTest would wait for its pipe.
+  find_program(NATTER_WINESERVER NAMES wineserver)
+  if(CMAKE_CROSSCOMPILING_EMULATOR AND NATTER_WINESERVER)
     add_test(NAME wine-prefix
-             COMMAND ${CMAKE_COMMAND} -E env ${NATTER_TEST_ENV}
-                     ${CMAKE_CROSSCOMPILING_EMULATOR} wineboot --init)
+             COMMAND ${CMAKE_COMMAND} -E env ${NATTER_TEST_ENV} sh -c
+                     "mkdir -p \"$WINEPREFIX\" && ${NATTER_WINESERVER} -p </dev/null >/dev/null 2>&1 && ${CMAKE_CROSSCOMPILING_EMULATOR} wineboot --init </dev/null >/dev/null 2>&1")
     set_tests_properties(wine-prefix PROPERTIES FIXTURES_SETUP wine LABELS "windows"
-                         TIMEOUT 300)
+                         TIMEOUT 120)
+    add_test(NAME wine-server-stop
+             COMMAND ${CMAKE_COMMAND} -E env ${NATTER_TEST_ENV} sh -c
+                     "${NATTER_WINESERVER} -k || true")
+    set_tests_properties(wine-server-stop PROPERTIES FIXTURES_CLEANUP wine LABELS "windows")
   endif()
 else()
   set(NATTER_TEST_ENV "")
