@@ -695,7 +695,7 @@ void sess_on_away_reply(nt_session *s, const nt_msg *m, const char *line)
     s->is_away = code == 306;    /* 306 now away, 305 back */
     const char *text = NULL;
     if (code == 306)
-        text = s->away_text ? s->away_text : m->params[m->nparams - 1];
+        text = s->away_text ? s->away_text : m->nparams ? m->params[m->nparams - 1] : "";
     char *copy = sess_strdup(text);  /* away_text may be replaced below */
     away_event(s, m, line, s->nick, copy, 1);
     free(copy);
