@@ -2,10 +2,11 @@
  *
  * posix_spawn() runs the program with two pipes: ours to its stdin, its stdout
  * to us (stderr is inherited, so the child's complaints land in the test log).
- * Reads wait with poll() against a monotonic deadline and fill a per-process
- * buffer that np_test_proc_readline() cuts into lines. */
+ * Reads wait with poll() against a monotonic deadline; proc_lines.c keeps the
+ * per-process buffer and cuts it into lines. */
 #define _GNU_SOURCE /* environ, pipe2 */
 #include "np_test.h"
+#include "proc_lines.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +23,7 @@ struct np_test_proc {
     pid_t pid;
     int in_fd;        /* write end of the child's stdin; -1 once closed */
     int out_fd;       /* read end of the child's stdout; -1 at end of output */
-    char *buf;        /* bytes read from stdout and not yet returned as lines */
-    size_t len, cap;
+    np_proc_lines out; /* stdout bytes not yet returned as lines (proc_lines.c) */
 };
 
 static np_err errno_err(int e)
@@ -166,96 +166,40 @@ void np_test_proc_close_stdin(np_test_proc *p)
     }
 }
 
-/* Move one complete line (or, at end of output, the unterminated rest) from
- * p->buf to buf. Returns 1 if a line was taken. */
-static int take_line(np_test_proc *p, char *buf, size_t len, int at_eof)
+np_proc_lines *np_test_proc_lines(np_test_proc *p)
 {
-    char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL;
-    size_t line_len, used;
-    if (!nl && !(at_eof && p->len > 0))
-        return 0;
-    line_len = nl ? (size_t)(nl - p->buf) : p->len;
-    used = nl ? line_len + 1 : line_len;
-    if (line_len > 0 && p->buf[line_len - 1] == '\r')
-        line_len--;
-    if (len > 0) {
-        size_t copy = line_len < len - 1 ? line_len : len - 1;
-        memcpy(buf, p->buf, copy);
-        buf[copy] = '\0';
-    }
-    memmove(p->buf, p->buf + used, p->len - used);
-    p->len -= used;
-    return 1;
+    return &p->out;
 }
 
-np_err np_test_proc_readline(np_test_proc *p, char *buf, size_t len, int64_t timeout_ms)
+np_err np_test_proc_read_some(np_test_proc *p, char *dst, size_t room, int64_t deadline,
+                              unsigned *idle, size_t *got)
 {
-    int64_t deadline = np_now_ms() + timeout_ms;
-    for (;;) {
-        struct pollfd pfd;
-        int64_t left;
-        ssize_t n;
-        int rc;
+    struct pollfd pfd;
+    int64_t left = deadline - np_now_ms();
+    ssize_t n;
+    int rc;
 
-        if (take_line(p, buf, len, p->out_fd < 0))
-            return NP_OK;
-        if (p->out_fd < 0)
-            return NP_EEOF;
-        left = deadline - np_now_ms();
-        if (left <= 0)
-            return NP_ETIMEDOUT;
-        pfd.fd = p->out_fd;
-        pfd.events = POLLIN;
-        pfd.revents = 0;
-        rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-        if (rc < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno_err(errno);
-        }
-        if (rc == 0)
-            continue; /* the deadline check above decides */
-        if (p->cap - p->len < 4096) {
-            size_t cap = p->cap ? p->cap * 2 : 8192;
-            char *grown = realloc(p->buf, cap);
-            if (!grown)
-                return NP_ENOMEM;
-            p->buf = grown;
-            p->cap = cap;
-        }
-        n = read(p->out_fd, p->buf + p->len, p->cap - p->len);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN)
-                continue;
-            return errno_err(errno);
-        }
-        if (n == 0) {
-            close(p->out_fd);
-            p->out_fd = -1;
-        }
-        p->len += (size_t)n;
+    (void)idle;
+    if (left <= 0)
+        return NP_ETIMEDOUT;
+    pfd.fd = p->out_fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+    if (rc < 0)
+        return errno == EINTR ? NP_OK : errno_err(errno);
+    if (rc == 0)
+        return NP_OK; /* the deadline check above decides, next call */
+    n = read(p->out_fd, dst, room);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? NP_OK : errno_err(errno);
+    if (n == 0) {
+        close(p->out_fd);
+        p->out_fd = -1;
+        return NP_EEOF;
     }
-}
-
-np_err np_test_proc_expect(np_test_proc *p, const char *needle, char *buf, size_t len,
-                           int64_t timeout_ms)
-{
-    int64_t deadline = np_now_ms() + timeout_ms;
-    char line[4096];
-    for (;;) {
-        int64_t left = deadline - np_now_ms();
-        np_err err = np_test_proc_readline(p, line, sizeof line, left > 0 ? left : 0);
-        if (err != NP_OK) {
-            printf("  (no line containing \"%s\": %s)\n", needle, np_err_name(err));
-            return err;
-        }
-        if (strstr(line, needle)) {
-            if (buf && len > 0)
-                snprintf(buf, len, "%s", line);
-            return NP_OK;
-        }
-        printf("child: %s\n", line);
-    }
+    *got = (size_t)n;
+    return NP_OK;
 }
 
 static void proc_free(np_test_proc *p)
@@ -263,7 +207,7 @@ static void proc_free(np_test_proc *p)
     np_test_proc_close_stdin(p);
     if (p->out_fd >= 0)
         close(p->out_fd);
-    free(p->buf);
+    np_proc_lines_free(&p->out);
     free(p);
 }
 

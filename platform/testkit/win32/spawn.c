@@ -5,23 +5,23 @@
  * ends of the pipes are inheritable, and spawns are serialised, so no other
  * child can inherit (and hold open) a pipe end meant for this one.
  *
- * Anonymous pipes cannot be waited on, so np_test_proc_readline polls with
+ * Anonymous pipes cannot be waited on, so np_test_proc_read_some polls with
  * PeekNamedPipe until bytes arrive, the writer goes away (end of output) or the
- * deadline passes. Bytes are kept in a per-process buffer cut into lines. */
+ * deadline passes; proc_lines.c keeps the bytes and cuts them into lines. */
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
 #include <windows.h>
 #include <wchar.h>
 #include "np_test.h"
+#include "proc_lines.h"
 
 struct np_test_proc {
     HANDLE process;
     DWORD pid;
     HANDLE in_w;      /* write end of the child's stdin; NULL once closed */
     HANDLE out_r;     /* read end of the child's stdout; NULL at end of output */
-    char *buf;        /* bytes read from stdout and not yet returned as lines */
-    size_t len, cap;
+    np_proc_lines out; /* stdout bytes not yet returned as lines (proc_lines.c) */
 };
 
 static SRWLOCK g_spawn_lock = SRWLOCK_INIT;
@@ -298,96 +298,46 @@ void np_test_proc_close_stdin(np_test_proc *p)
     close_handle(&p->in_w);
 }
 
-/* Move one complete line (or, at end of output, the unterminated rest) from
- * p->buf to buf, without its "\r\n" or "\n". Returns 1 if a line was taken. */
-static int take_line(np_test_proc *p, char *buf, size_t len, int at_eof)
+np_proc_lines *np_test_proc_lines(np_test_proc *p)
 {
-    char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL;
-    size_t line_len, used;
-    if (!nl && !(at_eof && p->len > 0))
-        return 0;
-    line_len = nl ? (size_t)(nl - p->buf) : p->len;
-    used = nl ? line_len + 1 : line_len;
-    if (line_len > 0 && p->buf[line_len - 1] == '\r')
-        line_len--;
-    if (len > 0) {
-        size_t copy = line_len < len - 1 ? line_len : len - 1;
-        memcpy(buf, p->buf, copy);
-        buf[copy] = '\0';
-    }
-    memmove(p->buf, p->buf + used, p->len - used);
-    p->len -= used;
-    return 1;
+    return &p->out;
 }
 
-np_err np_test_proc_readline(np_test_proc *p, char *buf, size_t len, int64_t timeout_ms)
+/* *idle counts empty naps in this readline call: 1, 2, 4, 8, then 16 ms. */
+np_err np_test_proc_read_some(np_test_proc *p, char *dst, size_t room, int64_t deadline,
+                              unsigned *idle, size_t *got)
 {
-    int64_t deadline = np_now_ms() + timeout_ms;
-    int64_t nap = 1;
-    for (;;) {
-        DWORD avail = 0, n = 0;
-        if (take_line(p, buf, len, p->out_r == NULL))
-            return NP_OK;
-        if (!p->out_r)
-            return NP_EEOF;
-        if (!PeekNamedPipe(p->out_r, NULL, 0, NULL, &avail, NULL)) {
-            DWORD code = GetLastError();
-            if (code != ERROR_BROKEN_PIPE)
-                return win_err(code);
-            close_handle(&p->out_r); /* the child closed its stdout: end of output */
-            continue;
-        }
-        if (avail == 0) {
-            int64_t left = deadline - np_now_ms();
-            if (left <= 0)
-                return NP_ETIMEDOUT;
-            /* Nothing to wait on but time: nap, a little longer each round. */
-            np_sleep_ms(nap < left ? nap : left);
-            if (nap < 16)
-                nap *= 2;
-            continue;
-        }
-        nap = 1;
-        if (p->cap - p->len < 4096) {
-            size_t cap = p->cap ? p->cap * 2 : 8192;
-            char *grown = realloc(p->buf, cap);
-            if (!grown)
-                return NP_ENOMEM;
-            p->buf = grown;
-            p->cap = cap;
-        }
-        if (avail > p->cap - p->len)
-            avail = (DWORD)(p->cap - p->len);
-        if (!ReadFile(p->out_r, p->buf + p->len, avail, &n, NULL)) {
-            DWORD code = GetLastError();
-            if (code != ERROR_BROKEN_PIPE)
-                return win_err(code);
-            close_handle(&p->out_r);
-            continue;
-        }
-        p->len += n;
+    DWORD avail = 0, n = 0;
+    if (!PeekNamedPipe(p->out_r, NULL, 0, NULL, &avail, NULL)) {
+        DWORD code = GetLastError();
+        if (code != ERROR_BROKEN_PIPE)
+            return win_err(code);
+        close_handle(&p->out_r); /* the child closed its stdout: end of output */
+        return NP_EEOF;
     }
-}
-
-np_err np_test_proc_expect(np_test_proc *p, const char *needle, char *buf, size_t len,
-                           int64_t timeout_ms)
-{
-    int64_t deadline = np_now_ms() + timeout_ms;
-    char line[4096];
-    for (;;) {
+    if (avail == 0) {
         int64_t left = deadline - np_now_ms();
-        np_err err = np_test_proc_readline(p, line, sizeof line, left > 0 ? left : 0);
-        if (err != NP_OK) {
-            printf("  (no line containing \"%s\": %s)\n", needle, np_err_name(err));
-            return err;
-        }
-        if (strstr(line, needle)) {
-            if (buf && len > 0)
-                snprintf(buf, len, "%s", line);
-            return NP_OK;
-        }
-        printf("child: %s\n", line);
+        int64_t nap = (int64_t)1 << (*idle < 4 ? *idle : 4);
+        if (left <= 0)
+            return NP_ETIMEDOUT;
+        /* Nothing to wait on but time: nap, a little longer each round. */
+        np_sleep_ms(nap < left ? nap : left);
+        if (*idle < 4)
+            ++*idle;
+        return NP_OK;
     }
+    *idle = 0;
+    if (avail > room)
+        avail = (DWORD)room;
+    if (!ReadFile(p->out_r, dst, avail, &n, NULL)) {
+        DWORD code = GetLastError();
+        if (code != ERROR_BROKEN_PIPE)
+            return win_err(code);
+        close_handle(&p->out_r);
+        return NP_EEOF;
+    }
+    *got = n;
+    return NP_OK;
 }
 
 static void proc_free(np_test_proc *p)
@@ -395,7 +345,7 @@ static void proc_free(np_test_proc *p)
     close_handle(&p->in_w);
     close_handle(&p->out_r);
     close_handle(&p->process);
-    free(p->buf);
+    np_proc_lines_free(&p->out);
     free(p);
 }
 
