@@ -762,46 +762,83 @@ np_err np_getpeername(np_socket_t s, np_addr *out)
 
 /* ---- data ------------------------------------------------------------------ */
 
-np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
+/* The checks every data call starts with: zero the caller's count, then reject
+ * a bad socket or a NULL buffer with a length. */
+static np_err io_args(np_socket_t s, const void *buf, size_t len, size_t *count)
 {
-    struct io io;
-    np_err err;
-
-    if (sent)
-        *sent = 0;
+    if (count)
+        *count = 0;
     if (s == NP_INVALID_SOCKET)
         return bad_socket();
     if (!buf && len)
         return bad_arg();
+    return NP_OK;
+}
+
+/* One I/O call under s's own deadline; *count (if wanted) gets the bytes moved. */
+static np_err io_once(np_socket_t s, int for_write, io_fn fn, struct io *io, size_t *count)
+{
+    np_err err = sock_call(s, for_write, sock_deadline(s), fn, io);
+    if (count)
+        *count = io->done;
+    return err;
+}
+
+/* np_sendall / np_recv_exact: send from cbuf, or receive into buf (cbuf the
+ * same pointer), until len bytes have moved, under one deadline for the whole
+ * call. A receive that sees end of stream first fails with NP_EEOF. */
+static np_err io_all(np_socket_t s, int for_write, const void *cbuf, void *buf, size_t len,
+                     size_t *count, const char *caller)
+{
+    int64_t deadline = sock_deadline(s);
+    size_t total = 0;
+    struct io io;
+    np_err err = NP_OK;
+
+    io_init(&io, caller);
+    while (total < len) {
+        io.cbuf = (const char *)cbuf + total;
+        if (!for_write)
+            io.buf = (char *)buf + total;
+        io.len = len - total;
+        err = sock_call(s, for_write, deadline, for_write ? op_send : op_recv, &io);
+        if (err == NP_OK && !for_write && io.done == 0)
+            err = np_err_record(NP_EEOF, 0);
+        if (err != NP_OK)
+            break;
+        total += io.done;
+    }
+    if (count)
+        *count = total;
+    return err;
+}
+
+np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
+{
+    struct io io;
+    np_err err = io_args(s, buf, len, sent);
+
+    if (err != NP_OK)
+        return err;
     io_init(&io, "np_send");
     io.cbuf = buf;
     io.len = len;
-    err = sock_call(s, 1, sock_deadline(s), op_send, &io);
-    if (sent)
-        *sent = io.done;
-    return err;
+    return io_once(s, 1, op_send, &io, sent);
 }
 
 static np_err recv_common(np_socket_t s, void *buf, size_t len, size_t *got, int flags,
                           const char *caller)
 {
     struct io io;
-    np_err err;
+    np_err err = io_args(s, buf, len, got);
 
-    if (got)
-        *got = 0;
-    if (s == NP_INVALID_SOCKET)
-        return bad_socket();
-    if (!buf && len)
-        return bad_arg();
+    if (err != NP_OK)
+        return err;
     io_init(&io, caller);
     io.buf = buf;
     io.len = len;
     io.flags = flags;
-    err = sock_call(s, 0, sock_deadline(s), op_recv, &io);
-    if (got)
-        *got = io.done;
-    return err;
+    return io_once(s, 0, op_recv, &io, got);
 }
 
 np_err np_recv(np_socket_t s, void *buf, size_t len, size_t *got)
@@ -816,103 +853,45 @@ np_err np_recv_peek(np_socket_t s, void *buf, size_t len, size_t *got)
 
 np_err np_sendall(np_socket_t s, const void *buf, size_t len, size_t *sent)
 {
-    size_t total = 0;
-    int64_t deadline;
-    struct io io;
-    np_err err = NP_OK;
-
-    if (sent)
-        *sent = 0;
-    if (s == NP_INVALID_SOCKET)
-        return bad_socket();
-    if (!buf && len)
-        return bad_arg();
-    deadline = sock_deadline(s);      /* one deadline for the whole call */
-    io_init(&io, "np_sendall");
-    while (total < len) {
-        io.cbuf = (const char *)buf + total;
-        io.len = len - total;
-        err = sock_call(s, 1, deadline, op_send, &io);
-        if (err != NP_OK)
-            break;
-        total += io.done;
-    }
-    if (sent)
-        *sent = total;
-    return err;
+    np_err err = io_args(s, buf, len, sent);
+    return err != NP_OK ? err : io_all(s, 1, buf, NULL, len, sent, "np_sendall");
 }
 
 np_err np_recv_exact(np_socket_t s, void *buf, size_t len, size_t *got)
 {
-    size_t total = 0;
-    int64_t deadline;
-    struct io io;
-    np_err err = NP_OK;
-
-    if (got)
-        *got = 0;
-    if (s == NP_INVALID_SOCKET)
-        return bad_socket();
-    if (!buf && len)
-        return bad_arg();
-    deadline = sock_deadline(s);
-    io_init(&io, "np_recv_exact");
-    while (total < len) {
-        io.buf = (char *)buf + total;
-        io.len = len - total;
-        err = sock_call(s, 0, deadline, op_recv, &io);
-        if (err == NP_OK && io.done == 0)
-            err = np_err_record(NP_EEOF, 0);
-        if (err != NP_OK)
-            break;
-        total += io.done;
-    }
-    if (got)
-        *got = total;
-    return err;
+    np_err err = io_args(s, buf, len, got);
+    return err != NP_OK ? err : io_all(s, 0, buf, buf, len, got, "np_recv_exact");
 }
 
 np_err np_sendto(np_socket_t s, const void *buf, size_t len, const np_addr *to, size_t *sent)
 {
     struct io io;
-    np_err err;
+    np_err err = io_args(s, buf, len, sent);
 
-    if (sent)
-        *sent = 0;
-    if (s == NP_INVALID_SOCKET)
-        return bad_socket();
-    if ((!buf && len) || !addr_ok(to))
+    if (err != NP_OK)
+        return err;
+    if (!addr_ok(to))
         return bad_arg();
     io_init(&io, "np_sendto");
     io.cbuf = buf;
     io.len = len;
     io.to = to;
-    err = sock_call(s, 1, sock_deadline(s), op_sendto, &io);
-    if (sent)
-        *sent = io.done;
-    return err;
+    return io_once(s, 1, op_sendto, &io, sent);
 }
 
 np_err np_recvfrom(np_socket_t s, void *buf, size_t len, np_addr *from, size_t *got)
 {
     np_addr scratch;
     struct io io;
-    np_err err;
+    np_err err = io_args(s, buf, len, got);
 
-    if (got)
-        *got = 0;
-    if (s == NP_INVALID_SOCKET)
-        return bad_socket();
-    if (!buf && len)
-        return bad_arg();
+    if (err != NP_OK)
+        return err;
     io_init(&io, "np_recvfrom");
     io.buf = buf;
     io.len = len;
     io.from = from ? from : &scratch;
-    err = sock_call(s, 0, sock_deadline(s), op_recvfrom, &io);
-    if (got)
-        *got = io.done;
-    return err;
+    return io_once(s, 0, op_recvfrom, &io, got);
 }
 
 /* ---- convenience ------------------------------------------------------------- */
