@@ -133,6 +133,39 @@ int np_poll_emit(np_poller *p, np_poll_reg *r, unsigned ready,
     return 1;
 }
 
+np_poll_reg *np_poll_ready_reg(np_poller *p, np_os_socket fd, int *woken)
+{
+    if (fd == p->wake.rfd) {
+        np_poll_wake_drain(&p->wake);
+        *woken = 1;
+        return NULL;
+    }
+    return np_poll_table_find(&p->table, fd);
+}
+
+#if NP_HAVE_EPOLL || NP_HAVE_KQUEUE
+void *np_poll_reserve(void *buf, int *buf_len, int want, size_t size)
+{
+    void *grown;
+    if (want <= *buf_len) return buf;
+    grown = realloc(buf, (size_t)want * size);
+    if (!grown) {
+        np_err_record(NP_ENOMEM, 0);
+        return NULL;
+    }
+    *buf_len = want;
+    return grown;
+}
+
+void np_poll_kernel_close(np_poller *p, int kfd, void *buf)
+{
+    close(kfd);
+    free(buf);
+    free(p->impl);
+    p->impl = NULL;
+}
+#endif
+
 /* ---- backends ------------------------------------------------------------- */
 
 static const np_poll_backend *const backends[] = {

@@ -116,6 +116,21 @@ static inline unsigned np_poll_mask(const np_poll_reg *r, unsigned ready)
 int np_poll_emit(np_poller *p, np_poll_reg *r, unsigned ready,
                  np_poll_event *ev, int max, int *n);
 
+/* The registration for a socket the OS reported ready, or NULL: NULL too for
+ * the wake-up handle, which this drains (setting *woken). */
+np_poll_reg *np_poll_ready_reg(np_poller *p, np_os_socket fd, int *woken);
+
+#if NP_HAVE_EPOLL || NP_HAVE_KQUEUE
+/* ---- kernel-queue backends: epoll, kqueue (poll.c) ----------------------- */
+
+/* buf with room for `want` events of `size` bytes (realloc'd, *buf_len
+ * updated), or NULL with NP_ENOMEM recorded and buf left as it was. */
+void *np_poll_reserve(void *buf, int *buf_len, int want, size_t size);
+
+/* Close the kernel queue kfd and free its event buffer and p->impl. */
+void np_poll_kernel_close(np_poller *p, int kfd, void *buf);
+#endif
+
 /* ---- wake-up handle: OS side (posix/poll_wake.c, win32/poll_wake.c) ----- */
 
 np_err np_poll_wake_open(np_poll_wake *w, int pipe_wake);

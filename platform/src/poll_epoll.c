@@ -100,22 +100,14 @@ static np_err epoll_open(np_poller *p)
     }
     p->impl = st;
     err = ctl(p, "np_poller_open", EPOLL_CTL_ADD, p->wake.rfd, NP_POLL_IN);
-    if (err != NP_OK) {
-        close(st->epfd);
-        free(st);
-        p->impl = NULL;
-    }
+    if (err != NP_OK) np_poll_kernel_close(p, st->epfd, st->buf);
     return err;
 }
 
 static void epoll_close(np_poller *p)
 {
     epoll_state *st = p->impl;
-    if (!st) return;
-    close(st->epfd);
-    free(st->buf);
-    free(st);
-    p->impl = NULL;
+    if (st) np_poll_kernel_close(p, st->epfd, st->buf);
 }
 
 static np_err epoll_add(np_poller *p, np_poll_reg *r)
@@ -134,18 +126,6 @@ static np_err epoll_remove(np_poller *p, np_poll_reg *r)
     return ctl(p, "np_poller_remove", EPOLL_CTL_DEL, r->fd, 0);
 }
 
-/* Room for `want` events. */
-static np_err reserve(epoll_state *st, int want)
-{
-    struct epoll_event *grown;
-    if (want <= st->buf_len) return NP_OK;
-    grown = realloc(st->buf, (size_t)want * sizeof *grown);
-    if (!grown) return np_err_record(NP_ENOMEM, 0);
-    st->buf = grown;
-    st->buf_len = want;
-    return NP_OK;
-}
-
 static np_err epoll_wait_once(np_poller *p, np_poll_event *ev, int max, int timeout_ms,
                               int *n, int *woken)
 {
@@ -153,9 +133,11 @@ static np_err epoll_wait_once(np_poller *p, np_poll_event *ev, int max, int time
     /* Never more than registered + the wake-up handle: a huge max costs nothing. */
     int want = max < p->table.count + 1 ? max : p->table.count + 1;
     long native = 0;
-    np_err err;
+    np_err err = NP_OK;
     int got, i;
-    if ((err = reserve(st, want)) != NP_OK) return err;
+    struct epoll_event *buf = np_poll_reserve(st->buf, &st->buf_len, want, sizeof *buf);
+    if (!buf) return NP_ENOMEM;
+    st->buf = buf;
     got = epoll_wait(st->epfd, st->buf, want, timeout_ms);
     if (got < 0) {
         native = np_sys_last_native();
@@ -166,14 +148,7 @@ static np_err epoll_wait_once(np_poller *p, np_poll_event *ev, int max, int time
                       p->table.count, timeout_ms, st->epfd, want, timeout_ms);
     if (got < 0) return np_poll_os_error(native);
     for (i = 0; i < got; i++) {
-        int fd = st->buf[i].data.fd;
-        np_poll_reg *r;
-        if (fd == p->wake.rfd) {
-            np_poll_wake_drain(&p->wake);
-            *woken = 1;
-            continue;
-        }
-        r = np_poll_table_find(&p->table, fd);
+        np_poll_reg *r = np_poll_ready_reg(p, st->buf[i].data.fd, woken);
         if (r) np_poll_emit(p, r, from_epoll(st->buf[i].events), ev, max, n);
     }
     return NP_OK;

@@ -80,22 +80,14 @@ static np_err kqueue_open(np_poller *p)
     p->impl = st;
     EV_SET(&kev, p->wake.rfd, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, 0);
     err = apply(p, "np_poller_open", p->wake.rfd, NP_POLL_IN, &kev, 1, 0);
-    if (err != NP_OK) {
-        close(st->kq);
-        free(st);
-        p->impl = NULL;
-    }
+    if (err != NP_OK) np_poll_kernel_close(p, st->kq, st->buf);
     return err;
 }
 
 static void kqueue_close(np_poller *p)
 {
     kqueue_state *st = p->impl;
-    if (!st) return;
-    close(st->kq);
-    free(st->buf);
-    free(st);
-    p->impl = NULL;
+    if (st) np_poll_kernel_close(p, st->kq, st->buf);
 }
 
 static np_err kqueue_add(np_poller *p, np_poll_reg *r)
@@ -153,17 +145,6 @@ static unsigned from_kevent(const np_poll_reg *r, const struct kevent *kev)
     return ready;
 }
 
-static np_err reserve(kqueue_state *st, int want)
-{
-    struct kevent *grown;
-    if (want <= st->buf_len) return NP_OK;
-    grown = realloc(st->buf, (size_t)want * sizeof *grown);
-    if (!grown) return np_err_record(NP_ENOMEM, 0);
-    st->buf = grown;
-    st->buf_len = want;
-    return NP_OK;
-}
-
 static np_err kqueue_wait_once(np_poller *p, np_poll_event *ev, int max, int timeout_ms,
                                int *n, int *woken)
 {
@@ -174,9 +155,11 @@ static np_err kqueue_wait_once(np_poller *p, np_poll_event *ev, int max, int tim
     int want = want64 > INT_MAX ? INT_MAX : (int)want64;
     struct timespec ts, *tsp = NULL;
     long native = 0;
-    np_err err;
+    np_err err = NP_OK;
     int got, i;
-    if ((err = reserve(st, want)) != NP_OK) return err;
+    struct kevent *buf = np_poll_reserve(st->buf, &st->buf_len, want, sizeof *buf);
+    if (!buf) return NP_ENOMEM;
+    st->buf = buf;
     if (timeout_ms >= 0) {
         ts.tv_sec = timeout_ms / 1000;
         ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
@@ -192,14 +175,7 @@ static np_err kqueue_wait_once(np_poller *p, np_poll_event *ev, int max, int tim
                       p->table.count, timeout_ms, st->kq, want, timeout_ms);
     if (got < 0) return np_poll_os_error(native);
     for (i = 0; i < got; i++) {
-        np_os_socket fd = (np_os_socket)st->buf[i].ident;
-        np_poll_reg *r;
-        if (fd == p->wake.rfd) {
-            np_poll_wake_drain(&p->wake);
-            *woken = 1;
-            continue;
-        }
-        r = np_poll_table_find(&p->table, fd);
+        np_poll_reg *r = np_poll_ready_reg(p, (np_os_socket)st->buf[i].ident, woken);
         /* Output full: the rest stays ready and comes back next time. */
         if (r) np_poll_emit(p, r, from_kevent(r, &st->buf[i]), ev, max, n);
     }
