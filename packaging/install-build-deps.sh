@@ -2,7 +2,8 @@
 # Install what building and testing Natter needs on Debian 12 (bookworm): the
 # native toolchain; the mingw-w64 cross compiler and Wine that build and test
 # the Windows version; and the real IRC servers and clients the interop tests
-# run against (ngircd, InspIRCd, irssi, ii). Their services are not started:
+# run against (ngircd, InspIRCd, irssi, ii); clang-14 and its runtime
+# (libFuzzer, sanitizers) for the fuzz targets. Their services are not started:
 # the tests start their own copies on loopback.
 set -eu
 if [ "$(id -u)" -ne 0 ]; then
@@ -12,5 +13,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q \
     build-essential cmake pkg-config \
+    clang-14 libclang-rt-14-dev \
     gcc-mingw-w64-x86-64 wine wine64 \
     ngircd inspircd irssi ii
