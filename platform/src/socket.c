@@ -93,6 +93,13 @@ np_err np_sock_close_keep(np_socket_t s, np_err err)
     return err == NP_OK ? NP_OK : np_err_record(err, prev == err ? native : 0);
 }
 
+np_err np_os_close_failed(np_os_socket fd, np_err err, const char *caller)
+{
+    long native = np_last_native_error();
+    np_os_close(fd, caller);
+    return np_err_record(err, native);
+}
+
 /* The deadline of one libnp call: timeout mode only; -1 means none. */
 static int64_t sock_deadline(const struct np_sock *s)
 {
@@ -332,12 +339,7 @@ static np_err adopt_new(np_os_socket fd, np_family family, np_socktype type, int
     np_err err = np_sockopt_on_create(fd, caller);
     if (err == NP_OK)
         err = np_sock_adopt(fd, family, type, nonblocking, nonblocking, out);
-    if (err != NP_OK) {
-        long native = np_last_native_error();
-        np_os_close(fd, caller);
-        np_err_record(err, native);
-    }
-    return err;
+    return err == NP_OK ? NP_OK : np_os_close_failed(fd, err, caller);
 }
 
 np_err np_socket_open(np_family family, np_socktype type, np_socket_t *out)
@@ -520,11 +522,8 @@ np_err np_accept(np_socket_t s, np_socket_t *out, np_addr *peer)
      * new socket must be set explicitly to the mode it is documented to have. */
     if (!io.mode_set)
         err = np_os_set_nonblocking(io.newfd, io.nonblock, "np_accept");
-    if (err != NP_OK) {
-        long native = np_last_native_error();
-        np_os_close(io.newfd, "np_accept");
-        return np_err_record(err, native);
-    }
+    if (err != NP_OK)
+        return np_os_close_failed(io.newfd, err, "np_accept");
     err = adopt_new(io.newfd, s->family, s->type, io.nonblock, "np_accept", out);
     if (err == NP_OK && peer)
         *peer = from;

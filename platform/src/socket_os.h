@@ -75,6 +75,10 @@ np_err np_os_socket_create(int af, int type, const char *caller, np_os_socket *o
 /* close() / closesocket(). NP_EINTR means the socket is gone anyway. */
 np_err np_os_close(np_os_socket fd, const char *caller);
 
+/* Close fd, a socket just made that err (from setting it up) leaves unusable,
+ * keeping err and its native code as the thread's last error. Returns err. */
+np_err np_os_close_failed(np_os_socket fd, np_err err, const char *caller);
+
 /* Set the OS socket's non-blocking flag (fcntl / ioctlsocket FIONBIO). */
 np_err np_os_set_nonblocking(np_os_socket fd, int on, const char *caller);
 

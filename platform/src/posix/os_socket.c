@@ -31,12 +31,7 @@ static np_err cloexec_fallback(np_os_socket fd, const char *caller)
     return NP_OK;
 #else
     np_err err = np_os_set_cloexec(fd, caller);
-    if (err != NP_OK) {
-        long native = np_last_native_error();
-        np_os_close(fd, caller);
-        np_err_record(err, native);
-    }
-    return err;
+    return err == NP_OK ? NP_OK : np_os_close_failed(fd, err, caller);
 #endif
 }
 
@@ -127,11 +122,8 @@ np_err np_os_accept(np_os_socket fd, int nonblock, np_addr *peer, np_os_socket *
     if (!ACCEPT_SETS_MODE) {
         /* Plain accept() never sets close-on-exec; this is not atomic. */
         r.err = np_os_set_cloexec(nfd, "np_accept");
-        if (r.err != NP_OK) {
-            long native = np_last_native_error();
-            np_os_close(nfd, "np_accept");
-            return np_err_record(r.err, native);
-        }
+        if (r.err != NP_OK)
+            return np_os_close_failed(nfd, r.err, "np_accept");
     }
     *mode_set = ACCEPT_SETS_MODE;
     *out = nfd;

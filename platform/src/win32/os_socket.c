@@ -42,11 +42,8 @@ np_err np_os_socket_create(int af, int type, const char *caller, np_os_socket *o
         r = wsa_socket(af, type, WSA_FLAG_OVERLAPPED, caller, &fd);
         if (r.err == NP_OK)
             r.err = no_inherit(fd, caller);
-        if (r.err != NP_OK && fd != INVALID_SOCKET) {
-            long native = np_last_native_error();
-            np_os_close(fd, caller);
-            np_err_record(r.err, native);
-        }
+        if (r.err != NP_OK && fd != INVALID_SOCKET)
+            np_os_close_failed(fd, r.err, caller);
     }
     if (r.err == NP_OK)
         *out = fd;
@@ -94,11 +91,8 @@ np_err np_os_accept(np_os_socket fd, int nonblock, np_addr *peer, np_os_socket *
     /* Whether an accepted socket copies the listener's no-inherit attribute
      * is undocumented; CPython clears the flag explicitly, and so do we. */
     r.err = no_inherit(nfd, "np_accept");
-    if (r.err != NP_OK) {
-        long native = np_last_native_error();
-        np_os_close(nfd, "np_accept");
-        return np_err_record(r.err, native);
-    }
+    if (r.err != NP_OK)
+        return np_os_close_failed(nfd, r.err, "np_accept");
     *mode_set = 0;     /* it copied the listener's FIONBIO state */
     *out = nfd;
     return NP_OK;
