@@ -254,6 +254,7 @@ void nt_client_mask(const nt_client *c, char *buf, size_t cap)
     snprintf(buf, cap, "%s!%s@%s", nt_target_nick(c), c->user[0] ? c->user : "*", c->host);
 }
 
+NT_PRINTF(4, 0)
 static void vsend(nt_engine *e, nt_client *c, const char *prefix, const char *fmt, va_list ap)
 {
     char buf[NT_LINE_MAX * 2];

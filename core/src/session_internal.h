@@ -133,7 +133,11 @@ void sess_event_push(nt_session *s, sess_event *e);
 /* "nick" out of "nick!user@host" (copied into buf). */
 const char *sess_source_nick(const char *source, char *buf, size_t cap);
 int sess_is_me(const nt_session *s, const char *nick);
-int sess_error(nt_session *s, const char *fmt, ...);
+int sess_error(nt_session *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* The time for an event about m: its server-time tag, else the feed's now. */
 int64_t sess_msg_time(const nt_session *s, const nt_msg *m);
 /* "2024-05-01T12:34:56.789Z" -> ms since 1970; -1 when malformed. */

@@ -115,8 +115,9 @@ int np_fault_check(np_fault_op op, np_err *err, size_t *len)
             np_trace_line(-1, 0, *err, "np_fault(%s) -> injected", fault_op_names[op]);
         else
             np_trace_line((long long)(len ? *len : 0), 0, NP_OK,
-                          "np_fault(%s) -> injected short length %zu of %zu",
-                          fault_op_names[op], len ? *len : 0, before);
+                          "np_fault(%s) -> injected short length %llu of %llu",
+                          fault_op_names[op], (unsigned long long)(len ? *len : 0),
+                          (unsigned long long)before);   /* no %zu: old msvcrt lacks it */
     }
     return fail;
 }

@@ -44,7 +44,14 @@ extern volatile int np_trace_on;
  * (on Windows "WSA=<native> <NAME> -> NP_X"; with native 0, as for a libnp
  * deadline or an injected fault, just " -> NP_X"). The line is written whole,
  * under a lock. Call only when NP_TRACING(). */
-void np_trace_line(long long result, long native, np_err err, const char *fmt, ...);
+#if defined(__GNUC__)
+#  define NP_PRINTF_LIKE(fmt_index, args_index) \
+       __attribute__((format(printf, fmt_index, args_index)))
+#else
+#  define NP_PRINTF_LIKE(fmt_index, args_index)
+#endif
+void np_trace_line(long long result, long native, np_err err, const char *fmt, ...)
+    NP_PRINTF_LIKE(4, 5);
 
 /* "{AF_INET, 1.2.3.4:80}" / "{AF_INET6, [::1]:80}" / "{AF_UNIX, /p}" for a raw
  * sockaddr, into buf (NP_TRACE_ADDRLEN bytes). Returns buf. */

@@ -31,7 +31,11 @@ void np_test_begin(void);
 void np_test_run(const char *name, void (*fn)(void));
 int np_test_end(void);
 /* Internal: record a failure / skip in the running case. */
-void np_test_fail(const char *file, int line, const char *fmt, ...);
+void np_test_fail(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 void np_test_skip(const char *reason);
 int np_test_case_failed(void);
 

@@ -577,7 +577,7 @@ static const char *const samples[] = {
     "PING x y",
     ":srv 001 me :Welcome to the network me!u@h",
     ":srv 005 me CASEMAPPING=rfc1459 CHANTYPES=# PREFIX=(ov)@+ :are supported by this server",
-    ":n!u@h PRIVMSG #a :\x01" "ACTION waves\x01",
+    ":n!u@h PRIVMSG #a :\001ACTION waves\001",
     ":n!u@h PRIVMSG #a :   leading spaces",
     ":n!u@h PRIVMSG #a ::starts with colon",
     ":n!u@h PRIVMSG #a word",

@@ -42,6 +42,9 @@ static inline void irc_close(irc_client *c)
     c->sock = NP_INVALID_SOCKET;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
 static inline np_err irc_send(irc_client *c, const char *fmt, ...)
 {
     char line[1024];

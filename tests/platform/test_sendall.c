@@ -86,13 +86,14 @@ static void run_big_transfer(np_socket_t w, np_socket_t r_sock, int64_t writer_t
     np_thread_join(t);
     int64_t el = np_now_ms() - start;
     free(buf);
-    printf("  %zu bytes in %lld ms, %d reads\n", r.got, (long long)el, r.reads);
+    printf("  %llu bytes in %lld ms, %d reads\n", (unsigned long long)r.got, (long long)el, r.reads);
     CHECK_OK(err);
     CHECK_INT(sent, BIG);
     CHECK_OK(shut);
     CHECK_OK(r.err);
     CHECK(r.saw_eof);
-    CHECK_MSG(r.bad_at == (size_t)-1, "byte %zu differs from what was sent", r.bad_at);
+    CHECK_MSG(r.bad_at == (size_t)-1, "byte %llu differs from what was sent",
+              (unsigned long long)r.bad_at);
     CHECK_INT(r.got, BIG);
 }
 

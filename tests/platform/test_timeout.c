@@ -284,7 +284,7 @@ static void test_timeout_sendall_partial(void)
     pt_close2(a, b);
     CHECK_ERR(err, NP_ETIMEDOUT);
     CHECK_ERR(last, NP_ETIMEDOUT);
-    CHECK_MSG(sent > 0 && sent < BIG, "sent %zu of %d", sent, BIG);
+    CHECK_MSG(sent > 0 && sent < BIG, "sent %llu of %d", (unsigned long long)sent, BIG);
     CHECK_MSG(el >= T_MS, "sendall gave up after %lld ms", (long long)el);
     CHECK_MSG(el < 20 * T_MS + 2000, "sendall took %lld ms", (long long)el);
 }
@@ -327,7 +327,7 @@ static void test_nonblocking_sendall_eagain(void)
     free(buf);
     pt_close2(a, b);
     CHECK_ERR(err, NP_EAGAIN);
-    CHECK_MSG(sent > 0 && sent < BIG, "sent %zu of %d", sent, BIG);
+    CHECK_MSG(sent > 0 && sent < BIG, "sent %llu of %d", (unsigned long long)sent, BIG);
 }
 
 int main(void)

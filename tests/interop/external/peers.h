@@ -148,7 +148,11 @@ typedef struct irc_conn {
 np_err irc_open(irc_conn *c, const np_addr *addr, const char *tag);
 void irc_close(irc_conn *c);
 /* Send one line (CR LF added). */
-np_err irc_send(irc_conn *c, const char *fmt, ...);
+np_err irc_send(irc_conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* The next line within timeout_ms, parsed. NP_ETIMEDOUT, NP_EEOF. */
 np_err irc_read(irc_conn *c, nt_msg *m, int64_t timeout_ms);
 /* Read until a message with this command (and, if arg is not NULL, a
