@@ -16,13 +16,15 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
   # whole run: left alone it exits a few seconds after the last process, and a
   # test started at that moment can fail to start. It is started first (it
   # refuses to start beside the one wineboot would leave); the cleanup test
-  # stops it (and does not mind if it is already gone). Their output goes to
+  # stops it (and does not mind if it is already gone). -p60 rather than -p: a
+  # run that is killed before its cleanup leaves a server that still exits
+  # after a minute idle. Their output goes to
   # /dev/null: they outlive the test, and CTest would wait for its pipe.
   find_program(NATTER_WINESERVER NAMES wineserver)
   if(CMAKE_CROSSCOMPILING_EMULATOR AND NATTER_WINESERVER)
     add_test(NAME wine-prefix
              COMMAND ${CMAKE_COMMAND} -E env ${NATTER_TEST_ENV} sh -c
-                     "mkdir -p \"$WINEPREFIX\" && ${NATTER_WINESERVER} -p </dev/null >/dev/null 2>&1 && ${CMAKE_CROSSCOMPILING_EMULATOR} wineboot --init </dev/null >/dev/null 2>&1")
+                     "mkdir -p \"$WINEPREFIX\" && ${NATTER_WINESERVER} -p60 </dev/null >/dev/null 2>&1 && ${CMAKE_CROSSCOMPILING_EMULATOR} wineboot --init </dev/null >/dev/null 2>&1")
     set_tests_properties(wine-prefix PROPERTIES FIXTURES_SETUP wine LABELS "windows"
                          TIMEOUT 120)
     add_test(NAME wine-server-stop
