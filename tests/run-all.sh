@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build and run the whole Natter test suite, three ways:
+# Build and run the whole Natter test suite, four ways:
 #   ci       native build, warnings as errors
 #   asan     native build under AddressSanitizer + UndefinedBehaviorSanitizer
 #   windows  mingw-w64 cross build, every test executable run under Wine
