@@ -152,17 +152,23 @@ static void cmd_join(cli *c, char *args)
     }
 }
 
+/* "/part [#chan] [text]", "/topic [#chan] [text]": the channel named first,
+ * else the current one. NULL (after saying why) when there is none; *args is
+ * left at the text. */
+static const char *channel_arg(cli *c, char **args, const char *cmd)
+{
+    while (**args == ' ')
+        (*args)++;
+    if (nt_session_is_channel(c->session, *args))
+        return next_word(args);
+    return current_or_complain(c, cmd);
+}
+
 static void cmd_part(cli *c, char *args)
 {
-    char *p = args;
-    const char *chan;
-    while (*p == ' ')
-        p++;
-    if (nt_session_is_channel(c->session, p))
-        chan = next_word(&p);
-    else if (!(chan = current_or_complain(c, "part")))
-        return;
-    session_result(c, "part", nt_session_part(c->session, chan, rest(p)));
+    const char *chan = channel_arg(c, &args, "part");
+    if (chan)
+        session_result(c, "part", nt_session_part(c->session, chan, rest(args)));
 }
 
 static void cmd_msg(cli *c, char *args)
@@ -194,15 +200,9 @@ static void cmd_nick(cli *c, char *args)
 
 static void cmd_topic(cli *c, char *args)
 {
-    char *p = args;
-    const char *chan;
-    while (*p == ' ')
-        p++;
-    if (nt_session_is_channel(c->session, p))
-        chan = next_word(&p);
-    else if (!(chan = current_or_complain(c, "topic")))
-        return;
-    session_result(c, "topic", nt_session_topic(c->session, chan, rest(p)));
+    const char *chan = channel_arg(c, &args, "topic");
+    if (chan)
+        session_result(c, "topic", nt_session_topic(c->session, chan, rest(args)));
 }
 
 static void cmd_away(cli *c, char *args)
