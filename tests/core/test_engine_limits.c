@@ -47,21 +47,28 @@ static void test_flood_burst_then_rate(void)
     es_free(&S);
 }
 
-static void test_flood_keeps_order_with_quit(void)
+/* Flood control with a burst of 1; clients a and b registered, both in #q,
+ * the flood clock caught up and every output cleared. */
+static void two_in_q_burst1(int *a, int *b)
 {
     nt_engine_config cfg;
-    int a, b;
     flood_config(&cfg);
     cfg.flood_burst = 1;
     es_start(&S, &cfg);
-    a = es_reg(&S, "a");
-    b = es_reg(&S, "b");
+    *a = es_reg(&S, "a");
+    *b = es_reg(&S, "b");
     es_tick(&S, 30000);
-    es_send(&S, a, "JOIN #q");
-    es_send(&S, b, "JOIN #q");
+    es_send(&S, *a, "JOIN #q");
+    es_send(&S, *b, "JOIN #q");
     es_tick(&S, 5000);               /* burst 1: the JOINs themselves waited */
     es_tick(&S, 5000);               /* and the flood clock catches up */
     es_clear_all(&S);
+}
+
+static void test_flood_keeps_order_with_quit(void)
+{
+    int a, b;
+    two_in_q_burst1(&a, &b);
     es_send(&S, a, "PRIVMSG #q :one");
     es_send(&S, a, "PRIVMSG #q :two");
     es_send(&S, a, "QUIT :done");
@@ -80,19 +87,8 @@ static void test_flood_keeps_order_with_quit(void)
  * QUIT reason included, and nothing is sent back to the closed connection. */
 static void test_flood_queue_delivered_on_hangup(void)
 {
-    nt_engine_config cfg;
     int a, b;
-    flood_config(&cfg);
-    cfg.flood_burst = 1;
-    es_start(&S, &cfg);
-    a = es_reg(&S, "a");
-    b = es_reg(&S, "b");
-    es_tick(&S, 30000);
-    es_send(&S, a, "JOIN #q");
-    es_send(&S, b, "JOIN #q");
-    es_tick(&S, 5000);
-    es_tick(&S, 5000);
-    es_clear_all(&S);
+    two_in_q_burst1(&a, &b);
     es_send(&S, a, "PRIVMSG #q :one");
     es_send(&S, a, "PRIVMSG #q :two");
     es_send(&S, a, "PRIVMSG #q :three");

@@ -727,6 +727,22 @@ void peer_client_stop(peer_client *c)
     free(c);
 }
 
+/* A TCP connection to addr whose calls all time out after 5 s, so a silent
+ * peer fails the test instead of hanging it. */
+static np_err connect_5s(const np_addr *addr, np_socket_t *out)
+{
+    np_err err = np_socket_open(np_addr_family(addr), NP_SOCK_STREAM, out);
+    if (err != NP_OK)
+        return err;
+    np_socket_set_timeout(*out, 5000);
+    err = np_connect(*out, addr);
+    if (err != NP_OK) {
+        np_socket_close(*out);
+        *out = NP_INVALID_SOCKET;
+    }
+    return err;
+}
+
 /* ---- raw IRC line client -------------------------------------------------- */
 
 np_err irc_open(irc_conn *c, const np_addr *addr, const char *tag)
@@ -735,15 +751,9 @@ np_err irc_open(irc_conn *c, const np_addr *addr, const char *tag)
     memset(c, 0, sizeof *c);
     snprintf(c->tag, sizeof c->tag, "%s", tag ? tag : "irc");
     nt_framer_init(&c->framer);
-    err = np_socket_open(np_addr_family(addr), NP_SOCK_STREAM, &c->sock);
+    err = connect_5s(addr, &c->sock);
     if (err != NP_OK)
         return err;
-    np_socket_set_timeout(c->sock, 5000);
-    err = np_connect(c->sock, addr);
-    if (err != NP_OK) {
-        np_socket_close(c->sock);
-        return err;
-    }
     c->open = 1;
     return NP_OK;
 }
@@ -979,15 +989,9 @@ np_err sess_open(sess_client *c, const np_addr *addr, const char *nick, const ch
     c->s = nt_session_new(&cfg);
     if (!c->s)
         return NP_ENOMEM;
-    err = np_socket_open(np_addr_family(addr), NP_SOCK_STREAM, &c->sock);
+    err = connect_5s(addr, &c->sock);
     if (err != NP_OK)
         return err;
-    np_socket_set_timeout(c->sock, 5000);
-    err = np_connect(c->sock, addr);
-    if (err != NP_OK) {
-        np_socket_close(c->sock);
-        return err;
-    }
     c->open = 1;
     for (int i = 0; i < MAX_SESSIONS; i++)
         if (!g_sessions[i]) {
