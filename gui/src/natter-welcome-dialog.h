@@ -23,5 +23,10 @@ G_DECLARE_FINAL_TYPE (NatterWelcomeDialog, natter_welcome_dialog, NATTER, WELCOM
 NatterWelcomeDialog *natter_welcome_dialog_new (GtkWindow                 *parent,
                                                 const NatterNetworkConfig *prefill);
 void natter_welcome_dialog_show_error (NatterWelcomeDialog *self, const char *text);
+/* For "Host a chat": whether others on the network may join (the switch
+ * "Let others on this network join"; property "lan"), i.e. the embedded
+ * server listens on every interface rather than on loopback only. Read it in
+ * the "network-chosen" handler. */
+gboolean natter_welcome_dialog_get_lan (NatterWelcomeDialog *self);
 
 G_END_DECLS
