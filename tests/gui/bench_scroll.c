@@ -1,0 +1,353 @@
+/* Message list benchmark (CTest gui-bench-scroll, label bench), under Xvfb.
+ *
+ * For a 1,000- and a 100,000-message chat in a 1000x700 window: the time to
+ * create the messages and to append them to the model (one append_many), the
+ * time from set_model to the first painted frame, the resident memory the
+ * model and its view add, and a scroll from the bottom to the top one page
+ * per frame, with the frame clock's frame intervals (count, p50, p95, max)
+ * and the work each frame took (tick to after-paint). Prints a table and one
+ * JSON line; never asserts on timings (the machine is shared and noisy). */
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "natter-message-model.h"
+#include "natter-message-view.h"
+
+#define MAX_SCROLL_FRAMES 20000
+
+typedef struct {
+  guint   n_messages;
+  double  create_ms;
+  double  append_ms;
+  double  first_frame_ms;
+  double  rss_model_mb;    /* after building the model */
+  double  rss_view_mb;     /* after the first frame */
+  double  rss_scrolled_mb; /* after scrolling through everything */
+  guint   frames;
+  double  p50_ms, p95_ms, max_ms;
+  double  work_p50_ms, work_p95_ms, work_max_ms;
+  double  scroll_s;
+  double  upper_px;
+} Result;
+
+typedef struct {
+  GtkWindow         *window;
+  NatterMessageView *view;
+  GtkAdjustment     *adj;
+  gint64             set_model_at;
+  gint64             first_frame_at;
+  gboolean           waiting_first_frame;
+  gboolean           scrolling;
+  gboolean           done;
+  gint64             last_frame_time;
+  gint64             tick_at;
+  GArray            *intervals;   /* double ms */
+  GArray            *work;        /* double ms */
+} Run;
+
+static double
+rss_mb (void)
+{
+  FILE *f = fopen ("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+
+  if (f == NULL)
+    return 0;
+  if (fscanf (f, "%lu %lu", &size, &resident) != 2)
+    resident = 0;
+  fclose (f);
+  return (double) resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (double) (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+settle (GtkAdjustment *adj)
+{
+  double pv = -1, pu = -1, pp = -1;
+  int stable = 0;
+
+  for (int i = 0; i < 400 && stable < 4; i++)
+    {
+      double v, u, p;
+
+      spin (25);
+      v = gtk_adjustment_get_value (adj);
+      u = gtk_adjustment_get_upper (adj);
+      p = gtk_adjustment_get_page_size (adj);
+      stable = (v == pv && u == pu && p == pp) ? stable + 1 : 0;
+      pv = v, pu = u, pp = p;
+    }
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+percentiles (GArray *values, double *p50, double *p95, double *max)
+{
+  *p50 = *p95 = *max = 0;
+  if (values->len == 0)
+    return;
+  g_array_sort (values, cmp_double);
+  *p50 = g_array_index (values, double, (values->len - 1) / 2);
+  *p95 = g_array_index (values, double, (guint) ((values->len - 1) * 0.95));
+  *max = g_array_index (values, double, values->len - 1);
+}
+
+/* A plausible busy channel: chat of varied length (some wrap, some carry
+ * links or mention us), a join/part/quit every tenth line, spread over a
+ * month so day separators appear. */
+static NatterMessage **
+make_messages (guint n)
+{
+  static const char *nicks[] = { "alice", "bob", "carol", "dave", "erin", "frank", "grace",
+                                 "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy" };
+  static const char *words[] = { "the", "build", "is", "green", "again", "after", "that", "patch",
+                                 "landed", "did", "anyone", "try", "release", "candidate", "on",
+                                 "windows", "yet", "looks", "fine", "here", "thanks" };
+  NatterMessage **msgs = g_new (NatterMessage *, n);
+  gint64 now = g_get_real_time () / 1000;
+  gint64 span = (gint64) 30 * 24 * 3600 * 1000;
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *nick = nicks[g_rand_int_range (rand, 0, G_N_ELEMENTS (nicks))];
+      gint64 t = now - span + (gint64) ((double) span * i / n);
+
+      if (i % 10 == 9)
+        {
+          NatterMessageKind kinds[] = { NATTER_MESSAGE_JOIN, NATTER_MESSAGE_PART, NATTER_MESSAGE_QUIT };
+          msgs[i] = natter_message_new (kinds[i % 3], t, nick, i % 3 == 0 ? NULL : "Leaving", 0);
+        }
+      else
+        {
+          GString *text = g_string_new (NULL);
+          int len = g_rand_int_range (rand, 2, i % 13 == 0 ? 60 : 16);
+          NatterMessageFlags flags = 0;
+
+          for (int w = 0; w < len; w++)
+            g_string_append_printf (text, "%s%s", w ? " " : "",
+                                    words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+          if (i % 17 == 0)
+            g_string_append (text, " https://example.org/issues/1234");
+          if (i % 23 == 0)
+            {
+              g_string_prepend (text, "me: ");
+              flags |= NATTER_MESSAGE_FLAG_MENTION;
+            }
+          msgs[i] = natter_message_new (i % 31 == 0 ? NATTER_MESSAGE_ACTION : NATTER_MESSAGE_PRIVMSG,
+                                        t, nick, text->str, flags);
+          g_string_free (text, TRUE);
+        }
+    }
+  g_rand_free (rand);
+  return msgs;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, Run *run)
+{
+  if (run->waiting_first_frame)
+    {
+      run->first_frame_at = g_get_monotonic_time ();
+      run->waiting_first_frame = FALSE;
+    }
+  if (run->scrolling && run->tick_at != 0)
+    {
+      double ms = ms_since (run->tick_at);
+
+      g_array_append_val (run->work, ms);
+      run->tick_at = 0;
+    }
+}
+
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  Run *run = data;
+  gint64 frame_time = gdk_frame_clock_get_frame_time (clock);
+  double value = gtk_adjustment_get_value (run->adj);
+
+  if (run->last_frame_time != 0)
+    {
+      double ms = (double) (frame_time - run->last_frame_time) / 1000.0;
+
+      g_array_append_val (run->intervals, ms);
+    }
+  run->last_frame_time = frame_time;
+
+  if (value <= 0 || run->intervals->len >= MAX_SCROLL_FRAMES)
+    {
+      run->done = TRUE;
+      run->scrolling = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+  run->tick_at = g_get_monotonic_time ();
+  gtk_adjustment_set_value (run->adj, MAX (0.0, value - gtk_adjustment_get_page_size (run->adj)));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench (guint n, Result *res)
+{
+  Run run = { 0 };
+  NatterMessageModel *model;
+  NatterMessage **msgs;
+  GdkFrameClock *clock;
+  gulong paint_handler;
+  double rss0;
+  gint64 t0;
+
+  memset (res, 0, sizeof *res);
+  res->n_messages = n;
+
+  run.window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (run.window, 1000, 700);
+  run.view = NATTER_MESSAGE_VIEW (natter_message_view_new ());
+  natter_message_view_set_nick (run.view, "me");
+  gtk_window_set_child (run.window, GTK_WIDGET (run.view));
+  gtk_window_present (run.window);
+  for (int i = 0; i < 500 && !gtk_widget_get_mapped (GTK_WIDGET (run.view)); i++)
+    spin (10);
+  run.adj = natter_message_view_get_vadjustment (run.view);
+  spin (200);
+
+  rss0 = rss_mb ();
+  t0 = g_get_monotonic_time ();
+  msgs = make_messages (n);
+  res->create_ms = ms_since (t0);
+  model = natter_message_model_new ();
+  t0 = g_get_monotonic_time ();
+  natter_message_model_append_many (model, msgs, n);
+  res->append_ms = ms_since (t0);
+  for (guint i = 0; i < n; i++)
+    g_object_unref (msgs[i]);
+  g_free (msgs);
+  res->rss_model_mb = rss_mb () - rss0;
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (run.view));
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &run);
+  run.waiting_first_frame = TRUE;
+  run.set_model_at = g_get_monotonic_time ();
+  natter_message_view_set_model (run.view, model);
+  for (int i = 0; i < 10000 && run.waiting_first_frame; i++)
+    g_main_context_iteration (NULL, TRUE);
+  res->first_frame_ms = (double) (run.first_frame_at - run.set_model_at) / 1000.0;
+  settle (run.adj);
+  res->rss_view_mb = rss_mb () - rss0;
+  res->upper_px = gtk_adjustment_get_upper (run.adj);
+
+  run.intervals = g_array_new (FALSE, FALSE, sizeof (double));
+  run.work = g_array_new (FALSE, FALSE, sizeof (double));
+  run.scrolling = TRUE;
+  t0 = g_get_monotonic_time ();
+  gtk_widget_add_tick_callback (GTK_WIDGET (run.view), on_tick, &run, NULL);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  res->scroll_s = ms_since (t0) / 1000.0;
+  res->frames = run.intervals->len;
+  percentiles (run.intervals, &res->p50_ms, &res->p95_ms, &res->max_ms);
+  percentiles (run.work, &res->work_p50_ms, &res->work_p95_ms, &res->work_max_ms);
+  res->rss_scrolled_mb = rss_mb () - rss0;
+
+  g_signal_handler_disconnect (clock, paint_handler);
+  g_array_unref (run.intervals);
+  g_array_unref (run.work);
+  gtk_window_destroy (run.window);
+  g_object_unref (model);
+  spin (100);
+}
+
+static void
+print_json_result (GString *out, const Result *r)
+{
+  g_string_append_printf (out,
+                          "{\"messages\":%u,\"create_ms\":%.1f,\"append_many_ms\":%.1f,"
+                          "\"first_frame_ms\":%.1f,\"rss_model_mb\":%.1f,\"rss_view_mb\":%.1f,"
+                          "\"rss_scrolled_mb\":%.1f,\"height_px\":%.0f,\"frames\":%u,"
+                          "\"frame_p50_ms\":%.2f,\"frame_p95_ms\":%.2f,\"frame_max_ms\":%.2f,"
+                          "\"work_p50_ms\":%.2f,\"work_p95_ms\":%.2f,\"work_max_ms\":%.2f,"
+                          "\"scroll_s\":%.2f}",
+                          r->n_messages, r->create_ms, r->append_ms, r->first_frame_ms,
+                          r->rss_model_mb, r->rss_view_mb, r->rss_scrolled_mb, r->upper_px,
+                          r->frames, r->p50_ms, r->p95_ms, r->max_ms, r->work_p50_ms,
+                          r->work_p95_ms, r->work_max_ms, r->scroll_s);
+}
+
+int
+main (int argc, char **argv)
+{
+  Result small, big;
+  GString *json;
+  guint large;
+
+  if (!gtk_init_check ())
+    {
+      printf ("SKIP: no display\n");
+      return 77;
+    }
+  adw_init ();
+
+  /* NATTER_BENCH_LARGE: another size for the big run, for quick profiling. */
+  large = g_getenv ("NATTER_BENCH_LARGE") != NULL ? (guint) atoi (g_getenv ("NATTER_BENCH_LARGE")) : 100000;
+  bench (1000, &small);
+  bench (large > 0 ? large : 100000, &big);
+
+  printf ("\nMessage list, 1000x700 window, one page per frame from bottom to top\n\n");
+  printf ("%-24s %12s %12u %8s\n", "messages", "1000", big.n_messages, "ratio");
+#define ROW(label, field, fmt) \
+  printf ("%-24s %12" fmt " %12" fmt " %8.2f\n", label, small.field, big.field, \
+          small.field > 0 ? big.field / small.field : 0.0)
+  ROW ("create messages (ms)", create_ms, ".1f");
+  ROW ("append_many (ms)", append_ms, ".1f");
+  ROW ("first frame (ms)", first_frame_ms, ".1f");
+  ROW ("RSS model (MB)", rss_model_mb, ".1f");
+  ROW ("RSS + view (MB)", rss_view_mb, ".1f");
+  ROW ("RSS after scroll (MB)", rss_scrolled_mb, ".1f");
+  ROW ("list height (px)", upper_px, ".0f");
+  printf ("%-24s %12u %12u %8.2f\n", "scroll frames", small.frames, big.frames,
+          small.frames > 0 ? (double) big.frames / small.frames : 0.0);
+  ROW ("frame interval p50 (ms)", p50_ms, ".2f");
+  ROW ("frame interval p95 (ms)", p95_ms, ".2f");
+  ROW ("frame interval max (ms)", max_ms, ".2f");
+  ROW ("frame work p50 (ms)", work_p50_ms, ".2f");
+  ROW ("frame work p95 (ms)", work_p95_ms, ".2f");
+  ROW ("frame work max (ms)", work_max_ms, ".2f");
+  ROW ("total scroll (s)", scroll_s, ".2f");
+#undef ROW
+
+  json = g_string_new ("{\"bench\":\"gui-scroll\",\"runs\":[");
+  print_json_result (json, &small);
+  g_string_append_c (json, ',');
+  print_json_result (json, &big);
+  g_string_append_printf (json, "],\"ratio_frame_p50\":%.2f,\"ratio_first_frame\":%.2f}",
+                          small.p50_ms > 0 ? big.p50_ms / small.p50_ms : 0.0,
+                          small.first_frame_ms > 0 ? big.first_frame_ms / small.first_frame_ms : 0.0);
+  printf ("\n%s\n", json->str);
+  g_string_free (json, TRUE);
+  return 0;
+}
