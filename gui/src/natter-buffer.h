@@ -41,6 +41,9 @@ NatterConnection   *natter_buffer_get_connection (NatterBuffer *self);
 NatterMessageModel *natter_buffer_get_messages   (NatterBuffer *self);
 /* GListModel of NatterMember, sorted by rank then nick (empty unless a channel). */
 GListModel         *natter_buffer_get_members    (NatterBuffer *self);
+/* The name the history database files it under (case-folded with the
+ * network's case mapping), for a search scoped to this chat. */
+const char         *natter_buffer_get_history_key (NatterBuffer *self);
 const char         *natter_buffer_get_topic      (NatterBuffer *self);
 const char         *natter_buffer_get_topic_setter (NatterBuffer *self);
 guint               natter_buffer_get_unread     (NatterBuffer *self);
