@@ -685,7 +685,7 @@ action_search (GtkWidget *widget, const char *name, GVariant *param)
   NatterWindow *self = NATTER_WINDOW (widget);
   NatterHistory *history = natter_application_get_history (self->app);
   NatterSearchDialog *dlg;
-  g_autofree char *key = NULL;
+  const char *key = NULL;
 
   if (history == NULL)
     {
@@ -693,7 +693,7 @@ action_search (GtkWidget *widget, const char *name, GVariant *param)
       return;
     }
   if (self->buffer && self->connection)
-    key = g_utf8_strdown (natter_buffer_get_name (self->buffer), -1);
+    key = natter_buffer_get_history_key (self->buffer);
   dlg = natter_search_dialog_new (GTK_WINDOW (self), history,
                                   self->connection ? network_name (self->connection) : NULL, key);
   g_signal_connect_object (dlg, "hit-activated", G_CALLBACK (on_search_hit), self, 0);
