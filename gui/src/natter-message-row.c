@@ -455,7 +455,11 @@ natter_message_row_dispose (GObject *object)
 {
   NatterMessageRow *self = NATTER_MESSAGE_ROW (object);
 
-  g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
+  if (self->label != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->label));
+      self->label = NULL;
+    }
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_object (&self->message);
   g_clear_pointer (&self->menu_link, g_free);

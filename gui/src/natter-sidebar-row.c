@@ -41,9 +41,13 @@ update (NatterSidebarRow *self)
 
   if (natter_buffer_get_kind (b) == NATTER_BUFFER_SERVER && conn)
     {
-      gtk_label_set_text (self->name, natter_connection_get_name (conn));
+      /* The name the user gave the network; the server's own name for
+       * itself (ISUPPORT NETWORK) goes in the tooltip with the state. */
+      g_autofree char *tip = g_strdup_printf ("%s — %s", natter_connection_get_name (conn),
+                                              natter_connection_get_status (conn));
+      gtk_label_set_text (self->name, natter_connection_get_config (conn)->name);
       gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), state_icon (natter_connection_get_state (conn)));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), natter_connection_get_status (conn));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tip);
     }
   else
     {

@@ -246,7 +246,7 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_da
   NatterConnection *connection = natter_buffer_get_connection (buffer);
   guint unread = natter_buffer_get_unread (buffer);
   guint mentions = natter_buffer_get_mentions (buffer);
-  const char *net_name = connection ? natter_connection_get_name (connection) : NULL;
+  const char *net_name = connection ? natter_connection_get_config (connection)->name : NULL;
 
   (void) factory;
   (void) user_data;

@@ -90,17 +90,17 @@ update_title (NatterWindow *self)
       return;
     }
   if (natter_buffer_get_kind (self->buffer) == NATTER_BUFFER_SERVER)
-    adw_window_title_set_title (self->chat_title, natter_connection_get_name (self->connection));
+    adw_window_title_set_title (self->chat_title, network_name (self->connection));
   else
     adw_window_title_set_title (self->chat_title, natter_buffer_get_name (self->buffer));
   if (natter_buffer_get_kind (self->buffer) == NATTER_BUFFER_CHANNEL)
     {
       guint n = g_list_model_get_n_items (natter_buffer_get_members (self->buffer));
       subtitle = g_strdup_printf (ngettext ("%s · %u member", "%s · %u members", n),
-                                  natter_connection_get_name (self->connection), n);
+                                  network_name (self->connection), n);
     }
   else
-    subtitle = g_strdup (natter_connection_get_name (self->connection));
+    subtitle = g_strdup (network_name (self->connection));
   adw_window_title_set_subtitle (self->chat_title, subtitle);
   {
     g_autofree char *title = g_strdup_printf ("%s — Natter", adw_window_title_get_title (self->chat_title));
