@@ -164,6 +164,23 @@ set_db_error (NatterHistory  *self,
   set_sqlite_error (error, self->path, rc, sqlite3_errmsg (self->db));
 }
 
+/* Ends a read of stmt whose last step returned rc: the error unless rc is
+ * want (taken before the reset replaces it), then the statement reset and
+ * unbound for its next use. Returns whether rc is want. */
+static gboolean
+finish_read (NatterHistory  *self,
+             sqlite3_stmt   *stmt,
+             int             rc,
+             int             want,
+             GError        **error)
+{
+  if (rc != want)
+    set_db_error (self, rc, error);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == want;
+}
+
 /* ---- natter_plain(): IRC text without formatting codes -------------------- */
 
 /* Kept here rather than shared with natter-text.c on purpose: the search
@@ -671,6 +688,7 @@ natter_history_load_before (NatterHistory  *self,
                             GError        **error)
 {
   g_autoptr (GPtrArray) page = NULL;
+  gboolean ok;
   int rc;
 
   g_return_val_if_fail (NATTER_IS_HISTORY (self), NULL);
@@ -692,14 +710,11 @@ natter_history_load_before (NatterHistory  *self,
   while ((rc = sqlite3_step (self->load)) == SQLITE_ROW)
     g_ptr_array_add (page, message_from_row (self->load, 0, 1));
 
-  if (rc != SQLITE_DONE)
-    set_db_error (self, rc, error);
-  sqlite3_reset (self->load);
-  sqlite3_clear_bindings (self->load);
+  ok = finish_read (self, self->load, rc, SQLITE_DONE, error);
 
   g_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
+  if (!ok)
     return NULL;
 
   /* Fetched newest first (the index walks backwards from before_id). */
@@ -734,10 +749,7 @@ natter_history_count (NatterHistory  *self,
   rc = sqlite3_step (self->count);
   if (rc == SQLITE_ROW)
     n = sqlite3_column_int64 (self->count, 0);
-  else
-    set_db_error (self, rc, error);
-  sqlite3_reset (self->count);
-  sqlite3_clear_bindings (self->count);
+  finish_read (self, self->count, rc, SQLITE_ROW, error);
 
   g_mutex_unlock (&self->lock);
 
@@ -878,6 +890,7 @@ natter_history_search (NatterHistory  *self,
 {
   g_autoptr (GPtrArray) hits = NULL;
   g_autofree char *match = NULL;
+  gboolean ok;
   int rc;
 
   g_return_val_if_fail (NATTER_IS_HISTORY (self), NULL);
@@ -908,14 +921,11 @@ natter_history_search (NatterHistory  *self,
       g_ptr_array_add (hits, hit);
     }
 
-  if (rc != SQLITE_DONE)
-    set_db_error (self, rc, error);
-  sqlite3_reset (self->search);
-  sqlite3_clear_bindings (self->search);
+  ok = finish_read (self, self->search, rc, SQLITE_DONE, error);
 
   g_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
+  if (!ok)
     return NULL;
 
   return g_steal_pointer (&hits);

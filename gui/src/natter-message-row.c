@@ -350,8 +350,11 @@ copy_link_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->menu_link);
 }
 
+/* The menu for a right click or a long press at (x, y); the gesture is
+ * claimed so the label does not open its own (link-only) menu as well. */
 static void
 popup_menu (NatterMessageRow *self,
+            GtkGesture       *gesture,
             double            x,
             double            y)
 {
@@ -360,6 +363,7 @@ popup_menu (NatterMessageRow *self,
 
   if (self->message == NULL)
     return;
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
 
   /* The label tracks the link under the pointer while it moves; read it now,
    * the popover takes the pointer away. */
@@ -393,11 +397,7 @@ on_secondary_pressed (GtkGestureClick  *gesture,
                       double            y,
                       NatterMessageRow *self)
 {
-  if (self->message == NULL)
-    return;
-  /* Claim it so the label does not open its own (link-only) menu as well. */
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  popup_menu (self, x, y);
+  popup_menu (self, GTK_GESTURE (gesture), x, y);
 }
 
 static void
@@ -406,10 +406,7 @@ on_long_pressed (GtkGestureLongPress *gesture,
                  double               y,
                  NatterMessageRow    *self)
 {
-  if (self->message == NULL)
-    return;
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  popup_menu (self, x, y);
+  popup_menu (self, GTK_GESTURE (gesture), x, y);
 }
 
 /* ---- widget ------------------------------------------------------------- */

@@ -8,6 +8,8 @@
 /* More than anyone reads; newest first, so the cut drops the oldest. */
 #define RESULT_LIMIT 200
 
+#define NO_HISTORY_MESSAGE "The history database could not be opened, so there is nothing to search."
+
 /* The database connection the search threads use, shared by every query of
  * one dialog. SQLite connections must not be used by two threads at once, so
  * a query takes it out while it runs (a query that overlaps a slow older one
@@ -175,6 +177,14 @@ clear_results (NatterSearchDialog *self)
 }
 
 static void
+show_error (NatterSearchDialog *self, const char *message)
+{
+  clear_results (self);
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
 show_results (NatterSearchDialog *self, GPtrArray *hits)
 {
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -230,9 +240,7 @@ search_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      clear_results (self);
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      show_error (self, error->message);
       return;
     }
   show_results (self, hits);
@@ -268,10 +276,7 @@ run_search (NatterSearchDialog *self, const char *text)
 
   if (self->pool == NULL)
     {
-      clear_results (self);
-      adw_status_page_set_description (self->error_page,
-                                       "The history database could not be opened, so there is nothing to search.");
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      show_error (self, NO_HISTORY_MESSAGE);
       return;
     }
   if (*query == '\0')
@@ -581,9 +586,7 @@ natter_search_dialog_new (GtkWindow     *parent,
   gtk_widget_set_sensitive (GTK_WIDGET (self->scope_check), has_chat && history != NULL);
   if (history == NULL)
     {
-      adw_status_page_set_description (self->error_page,
-                                       "The history database could not be opened, so there is nothing to search.");
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      show_error (self, NO_HISTORY_MESSAGE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
     }
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));

@@ -15,6 +15,7 @@
 
 #include "natter-message-model.h"
 #include "natter-message-view.h"
+#include "view_util.h"
 
 #define MAX_SCROLL_FRAMES 20000
 
@@ -66,35 +67,6 @@ static double
 ms_since (gint64 start)
 {
   return (double) (g_get_monotonic_time () - start) / 1000.0;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static void
-settle (GtkAdjustment *adj)
-{
-  double pv = -1, pu = -1, pp = -1;
-  int stable = 0;
-
-  for (int i = 0; i < 400 && stable < 4; i++)
-    {
-      double v, u, p;
-
-      spin (25);
-      v = gtk_adjustment_get_value (adj);
-      u = gtk_adjustment_get_upper (adj);
-      p = gtk_adjustment_get_page_size (adj);
-      stable = (v == pv && u == pu && p == pp) ? stable + 1 : 0;
-      pv = v, pu = u, pp = p;
-    }
 }
 
 static int
@@ -230,9 +202,7 @@ bench (guint n, Result *res)
   run.view = NATTER_MESSAGE_VIEW (natter_message_view_new ());
   natter_message_view_set_nick (run.view, "me");
   gtk_window_set_child (run.window, GTK_WIDGET (run.view));
-  gtk_window_present (run.window);
-  for (int i = 0; i < 500 && !gtk_widget_get_mapped (GTK_WIDGET (run.view)); i++)
-    spin (10);
+  present_and_wait_mapped (run.window, GTK_WIDGET (run.view));
   run.adj = natter_message_view_get_vadjustment (run.view);
   spin (200);
 
@@ -257,7 +227,7 @@ bench (guint n, Result *res)
   for (int i = 0; i < 10000 && run.waiting_first_frame; i++)
     g_main_context_iteration (NULL, TRUE);
   res->first_frame_ms = (double) (run.first_frame_at - run.set_model_at) / 1000.0;
-  settle (run.adj);
+  settle_adjustment (run.adj);
   res->rss_view_mb = rss_mb () - rss0;
   res->upper_px = gtk_adjustment_get_upper (run.adj);
 

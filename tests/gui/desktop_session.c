@@ -38,6 +38,16 @@ ds_init (void)
   return TRUE;
 }
 
+int
+ds_main (int *argc, char ***argv, const char *path, GTestFunc test)
+{
+  g_test_init (argc, argv, NULL);
+  if (!ds_init ())
+    return 77;
+  g_test_add_func (path, test);
+  return g_test_run ();
+}
+
 void
 ds_stop (np_test_proc **p)
 {
@@ -150,6 +160,13 @@ ds_start_app (const char *uri)
   const char *env[] = { "NATTER_UI_TRACE=1", "GSETTINGS_BACKEND=keyfile", "GTK_A11Y=none", NULL };
 
   return spawn (argv, env);
+}
+
+void
+ds_quit_app (np_test_proc **app)
+{
+  ds_key ("ctrl+q");
+  g_assert_cmpint (ds_wait (app, DS_T_START), ==, 0);
 }
 
 const char *

@@ -13,6 +13,9 @@
 /* Checks the environment (DISPLAY, XDG dirs, NATTER_BIN_DIR, xdotool,
  * ImageMagick); returns FALSE after printing why the test must skip. */
 gboolean      ds_init (void);
+/* The whole main() of an end-to-end test: g_test_init, ds_init (exit 77, the
+ * skip code, when it fails), one test case at path, g_test_run. */
+int           ds_main (int *argc, char ***argv, const char *path, GTestFunc test);
 /* Every process started through ds_* is killed by ds_stop_all (also at exit). */
 void          ds_stop_all (void);
 void          ds_stop (np_test_proc **p);
@@ -26,6 +29,9 @@ np_test_proc *ds_start_natterd (const char *listen, char port[16]);
 np_test_proc *ds_start_cli (const char *port, const char *nick, const char *channel);
 /* The app with NATTER_UI_TRACE on and the keyfile settings backend; uri may be NULL. */
 np_test_proc *ds_start_app (const char *uri);
+/* Quit the app the way a user does (Ctrl+Q in its window) and check that it
+ * exits with 0; sets *app to NULL. */
+void          ds_quit_app (np_test_proc **app);
 
 /* Wait for a line containing needle; fails the test with the last line seen. */
 void          ds_expect (np_test_proc *p, const char *who, const char *needle, int64_t timeout_ms);

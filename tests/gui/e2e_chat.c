@@ -250,8 +250,7 @@ test_chat (void)
   /* 8. quit, and everything comes back */
   ds_type_line ("/join #test");
   ds_expect (app, "app", "ui: selected Test/#test", DS_T_EVENT);
-  ds_key ("ctrl+q");
-  g_assert_cmpint (ds_wait (&app, DS_T_START), ==, 0);
+  ds_quit_app (&app);
   g_assert_true (g_file_get_contents (ds_keyfile (), &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, "#other"));
   ds_expect (peer, "peer", "<- guiuser quit", DS_T_EVENT);
@@ -267,9 +266,5 @@ test_chat (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!ds_init ())
-    return 77;
-  g_test_add_func ("/e2e/chat", test_chat);
-  return g_test_run ();
+  return ds_main (&argc, &argv, "/e2e/chat", test_chat);
 }

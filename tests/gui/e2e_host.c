@@ -43,8 +43,7 @@ test_host (void)
   ds_expect (app, "app", "ui: shown This computer/#natter <guest> thanks for hosting", DS_T_EVENT);
 
   /* Quitting the app stops its server: the guest is told and dropped. */
-  ds_key ("ctrl+q");
-  g_assert_cmpint (ds_wait (&app, DS_T_START), ==, 0);
+  ds_quit_app (&app);
   ds_expect (guest, "guest", "disconnected", DS_T_EVENT);
   ds_stop (&guest);
 
@@ -61,9 +60,5 @@ test_host (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!ds_init ())
-    return 77;
-  g_test_add_func ("/e2e/host", test_host);
-  return g_test_run ();
+  return ds_main (&argc, &argv, "/e2e/host", test_host);
 }

@@ -9,13 +9,9 @@
 #include <signal.h>
 #include <string.h>
 
-#include "natter-connection.h"
-#include "natter-message-model.h"
 #include "natter-member.h"
-#include "np_test.h"
-#include "../interop/irc_client.h"
-
-#define T_LONG 30000    /* failure guards only: nothing here is a timing claim */
+#include "irc_peer.h"
+#include "scratch_dir.h"
 
 static guint g_tick_id;
 static np_test_proc *g_natterd[4];
@@ -43,29 +39,6 @@ stop_natterd (np_test_proc *proc)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static gboolean
-tick (gpointer data)
-{
-  (void) data;
-  return G_SOURCE_CONTINUE;
-}
-
-/* One main-loop turn that never sleeps longer than the tick. */
-static void
-iterate (void)
-{
-  g_main_context_iteration (NULL, TRUE);
-}
-
-#define WAIT_FOR(expr, ms)                                                      \
-  G_STMT_START {                                                                \
-    gint64 wait_deadline_ = g_get_monotonic_time () + (gint64) (ms) * 1000;     \
-    while (!(expr) && g_get_monotonic_time () < wait_deadline_)                 \
-      iterate ();                                                               \
-    if (!(expr))                                                                \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #expr);   \
-  } G_STMT_END
-
 /* Spin the main loop a little (lets late duplicates show up). */
 static void
 settle (guint ms)
@@ -74,60 +47,6 @@ settle (guint ms)
 
   while (g_get_monotonic_time () < end)
     iterate ();
-}
-
-/* Read the peer's lines until one contains needle, running our main loop
- * between reads so the connection keeps working meanwhile. */
-static gboolean
-peer_expect (irc_client *c, const char *needle, char *out, gsize outlen, gint64 timeout_ms)
-{
-  gint64 deadline = np_now_ms () + timeout_ms;
-  char line[4096];
-
-  while (np_now_ms () < deadline)
-    {
-      np_err err;
-
-      for (int i = 0; i < 5; i++)
-        g_main_context_iteration (NULL, FALSE);
-      err = irc_readline (c, line, sizeof line, 20);
-      if (err == NP_ETIMEDOUT)
-        continue;
-      if (err != NP_OK)
-        break;
-      if (strncmp (line, "PING ", 5) == 0)
-        irc_send (c, "PONG %s", line + 5);
-      if (strstr (line, needle) != NULL)
-        {
-          if (out != NULL)
-            irc_copy (out, outlen, line);
-          return TRUE;
-        }
-    }
-  g_printerr ("peer %s: no line with \"%s\"\n", c->nick, needle);
-  return FALSE;
-}
-
-static NatterMessage *
-find_message (NatterBuffer *buffer, NatterMessageKind kind, const char *nick, const char *text)
-{
-  GListModel *model = G_LIST_MODEL (natter_buffer_get_messages (buffer));
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = n; i-- > 0;)
-    {
-      g_autoptr(NatterMessage) msg = g_list_model_get_item (model, i);
-
-      if (natter_message_get_kind (msg) != kind)
-        continue;
-      if (nick != NULL && g_strcmp0 (natter_message_get_nick (msg), nick) != 0)
-        continue;
-      if (text != NULL && (natter_message_get_text (msg) == NULL ||
-                           strstr (natter_message_get_text (msg), text) == NULL))
-        continue;
-      return msg;  /* the model keeps it alive */
-    }
-  return NULL;
 }
 
 static guint
@@ -191,20 +110,6 @@ make_config (const char *name, guint port, const char *nick, const char *channel
   cfg->channels = g_new0 (char *, 2);
   cfg->channels[0] = g_strdup (channel);
   return cfg;
-}
-
-static char *
-temp_dir (const char *tag)
-{
-  const char *base = g_getenv ("NATTER_TEST_TMP");
-  g_autofree char *root = g_strdup (base != NULL ? base : g_get_tmp_dir ());
-  g_autofree char *leaf = g_strdup_printf ("conn-%s-%" G_GINT64_FORMAT "-%08x", tag,
-                                           g_get_real_time (), g_random_int ());
-  char *dir;
-
-  dir = g_build_filename (root, leaf, NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  return dir;
 }
 
 typedef struct {
@@ -281,7 +186,7 @@ execute_error (NatterConnection *conn, NatterBuffer *buffer, const char *line)
 static void
 test_chat (void)
 {
-  g_autofree char *dir = temp_dir ("chat");
+  g_autofree char *dir = scratch_dir ("conn-chat");
   g_autofree char *db = g_build_filename (dir, "history.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(NatterHistory) history = natter_history_open (db, &error);
@@ -516,7 +421,7 @@ test_chat (void)
 static void
 test_history_error (void)
 {
-  g_autofree char *dir = temp_dir ("full");
+  g_autofree char *dir = scratch_dir ("conn-full");
   g_autofree char *db = g_build_filename (dir, "history.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(NatterHistory) history = NULL;
@@ -716,7 +621,7 @@ main (int argc, char **argv)
   np_init ();
   signal (SIGABRT, kill_children);
   signal (SIGTRAP, kill_children);
-  g_tick_id = g_timeout_add (10, tick, NULL);
+  g_tick_id = peer_start_tick ();
 
   g_test_add_func ("/connection/chat", test_chat);
   g_test_add_func ("/connection/history-error", test_history_error);

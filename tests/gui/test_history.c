@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "natter-history.h"
+#include "scratch_dir.h"
 
 static void remove_tree (const char *path);
 
@@ -25,19 +26,11 @@ remove_tree_free (gpointer path)
 /* A fresh directory, removed when the test has passed (a failing test
  * aborts first, leaving it to look at). */
 static char *
-scratch_dir (const char *name)
+history_dir (const char *name)
 {
-  const char *base = g_getenv ("NATTER_TEST_TMP");
-  g_autofree char *tmpl = NULL;
-  char *dir;
+  g_autofree char *prefixed = g_strconcat ("history-", name, NULL);
+  char *dir = scratch_dir (prefixed);
 
-  if (base == NULL)
-    base = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (base, 0700), ==, 0);
-  tmpl = g_strdup_printf ("%s/history-%s-XXXXXX", base, name);
-  dir = g_mkdtemp (tmpl);
-  g_assert_nonnull (dir);
-  g_steal_pointer (&tmpl);
   g_test_queue_destroy (remove_tree_free, g_strdup (dir));
   return dir;
 }
@@ -125,7 +118,7 @@ test_default_path (void)
 static void
 test_append_and_page (void)
 {
-  g_autofree char *dir = scratch_dir ("page");
+  g_autofree char *dir = history_dir ("page");
   g_autofree char *path = g_build_filename (dir, "deeper", "natter", "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) h = natter_history_open (path, &error);
@@ -225,7 +218,7 @@ test_append_and_page (void)
 static void
 test_kinds_roundtrip_and_reopen (void)
 {
-  g_autofree char *dir = scratch_dir ("kinds");
+  g_autofree char *dir = history_dir ("kinds");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
@@ -339,7 +332,7 @@ test_search (void)
     { "oftc",   "#natter", "heidi", "a <b>tag</b> & ampersand" },
     { "oftc",   "#other",  "ivan",  "日本語のテキスト hello" },
   };
-  g_autofree char *dir = scratch_dir ("search");
+  g_autofree char *dir = history_dir ("search");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) h = natter_history_open (path, &error);
@@ -454,7 +447,7 @@ test_search (void)
 static void
 test_disk_full (void)
 {
-  g_autofree char *dir = scratch_dir ("full");
+  g_autofree char *dir = history_dir ("full");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) h = NULL;
@@ -529,7 +522,7 @@ test_disk_full (void)
 static void
 test_read_only_file (void)
 {
-  g_autofree char *dir = scratch_dir ("ro");
+  g_autofree char *dir = history_dir ("ro");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) batch = make_batch (5, 0, "before");
@@ -578,13 +571,28 @@ test_read_only_file (void)
   g_chmod (path, 0644);
 }
 
+/* Opening path must fail with a NATTER_HISTORY_ERROR (of code, or any code
+ * when code < 0) whose message names the file. */
+static void
+assert_open_fails (const char *path, int code)
+{
+  g_autoptr (GError) error = NULL;
+  NatterHistory *h = natter_history_open (path, &error);
+
+  g_assert_null (h);
+  if (code < 0)
+    g_assert_true (error != NULL && error->domain == NATTER_HISTORY_ERROR);
+  else
+    g_assert_error (error, NATTER_HISTORY_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+}
+
 static void
 test_corrupt_file (void)
 {
-  g_autofree char *dir = scratch_dir ("corrupt");
+  g_autofree char *dir = history_dir ("corrupt");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NatterHistory) h = NULL;
   GString *garbage = g_string_new (NULL);
 
   for (guint i = 0; i < 4096; i++)
@@ -592,17 +600,13 @@ test_corrupt_file (void)
   g_assert_true (g_file_set_contents (path, garbage->str, (gssize)garbage->len, NULL));
   g_string_free (garbage, TRUE);
 
-  h = natter_history_open (path, &error);
-  g_assert_null (h);
-  g_assert_error (error, NATTER_HISTORY_ERROR, NATTER_HISTORY_ERROR_CORRUPT);
-  g_assert_nonnull (strstr (error->message, path));
-  g_test_message ("%s", error->message);
+  assert_open_fails (path, NATTER_HISTORY_ERROR_CORRUPT);
 }
 
 static void
 test_unusable_places (void)
 {
-  g_autofree char *dir = scratch_dir ("dirs");
+  g_autofree char *dir = history_dir ("dirs");
   g_autoptr (GError) error = NULL;
   NatterHistory *h;
 
@@ -612,12 +616,7 @@ test_unusable_places (void)
     g_autofree char *path = g_build_filename (blocker, "natter", "history.db", NULL);
 
     g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
-    h = natter_history_open (path, &error);
-    g_assert_null (h);
-    g_assert_true (error != NULL && error->domain == NATTER_HISTORY_ERROR);
-    g_assert_nonnull (strstr (error->message, path));
-    g_test_message ("%s", error->message);
-    g_clear_error (&error);
+    assert_open_fails (path, -1);
   }
 
   /* The path is a directory. */
@@ -625,12 +624,7 @@ test_unusable_places (void)
     g_autofree char *path = g_build_filename (dir, "a-directory.db", NULL);
 
     g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
-    h = natter_history_open (path, &error);
-    g_assert_null (h);
-    g_assert_true (error != NULL && error->domain == NATTER_HISTORY_ERROR);
-    g_assert_nonnull (strstr (error->message, path));
-    g_test_message ("%s", error->message);
-    g_clear_error (&error);
+    assert_open_fails (path, -1);
   }
 
   /* A directory we may not write in. */
@@ -645,12 +639,7 @@ test_unusable_places (void)
         return;
       }
     g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
-    h = natter_history_open (path, &error);
-    g_assert_null (h);
-    g_assert_error (error, NATTER_HISTORY_ERROR, NATTER_HISTORY_ERROR_READ_ONLY);
-    g_assert_nonnull (strstr (error->message, path));
-    g_test_message ("%s", error->message);
-    g_clear_error (&error);
+    assert_open_fails (path, NATTER_HISTORY_ERROR_READ_ONLY);
     h = natter_history_open (nested, &error);
     g_assert_null (h);
     g_assert_error (error, NATTER_HISTORY_ERROR, NATTER_HISTORY_ERROR_READ_ONLY);
@@ -692,7 +681,7 @@ search_thread (gpointer data)
 static void
 test_second_connection_in_thread (void)
 {
-  g_autofree char *dir = scratch_dir ("threads");
+  g_autofree char *dir = history_dir ("threads");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) h = natter_history_open (path, &error);
@@ -720,7 +709,7 @@ test_second_connection_in_thread (void)
 static void
 test_hundred_thousand (void)
 {
-  g_autofree char *dir = scratch_dir ("big");
+  g_autofree char *dir = history_dir ("big");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) h = natter_history_open (path, &error);

@@ -4,78 +4,8 @@
 #include <glib.h>
 #include <string.h>
 
-#include "natter-connection.h"
 #include "natter-local-server.h"
-#include "natter-message-model.h"
-#include "np_test.h"
-#include "../interop/irc_client.h"
-
-#define T_LONG 30000    /* failure guards only */
-
-static gboolean
-tick (gpointer data)
-{
-  (void) data;
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_FOR(expr, ms)                                                      \
-  G_STMT_START {                                                                \
-    gint64 wait_deadline_ = g_get_monotonic_time () + (gint64) (ms) * 1000;     \
-    while (!(expr) && g_get_monotonic_time () < wait_deadline_)                 \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (!(expr))                                                                \
-      g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #expr);   \
-  } G_STMT_END
-
-static gboolean
-peer_expect (irc_client *c, const char *needle, char *out, gsize outlen, gint64 timeout_ms)
-{
-  gint64 deadline = np_now_ms () + timeout_ms;
-  char line[4096];
-
-  while (np_now_ms () < deadline)
-    {
-      np_err err;
-
-      for (int i = 0; i < 5; i++)
-        g_main_context_iteration (NULL, FALSE);
-      err = irc_readline (c, line, sizeof line, 20);
-      if (err == NP_ETIMEDOUT)
-        continue;
-      if (err != NP_OK)
-        break;
-      if (strncmp (line, "PING ", 5) == 0)
-        irc_send (c, "PONG %s", line + 5);
-      if (strstr (line, needle) != NULL)
-        {
-          if (out != NULL)
-            irc_copy (out, outlen, line);
-          return TRUE;
-        }
-    }
-  g_printerr ("peer %s: no line with \"%s\"\n", c->nick, needle);
-  return FALSE;
-}
-
-static NatterMessage *
-find_message (NatterBuffer *buffer, NatterMessageKind kind, const char *nick, const char *text)
-{
-  GListModel *model = G_LIST_MODEL (natter_buffer_get_messages (buffer));
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = n; i-- > 0;)
-    {
-      g_autoptr(NatterMessage) msg = g_list_model_get_item (model, i);
-
-      if (natter_message_get_kind (msg) == kind &&
-          (nick == NULL || g_strcmp0 (natter_message_get_nick (msg), nick) == 0) &&
-          (text == NULL || (natter_message_get_text (msg) != NULL &&
-                            strstr (natter_message_get_text (msg), text) != NULL)))
-        return msg;
-    }
-  return NULL;
-}
+#include "irc_peer.h"
 
 static void
 test_host_and_chat (void)
@@ -192,7 +122,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   np_init ();
-  id = g_timeout_add (10, tick, NULL);
+  id = peer_start_tick ();
 
   g_test_add_func ("/local-server/host-and-chat", test_host_and_chat);
   g_test_add_func ("/local-server/lan", test_lan);

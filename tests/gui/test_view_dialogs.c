@@ -11,6 +11,7 @@
 #include "natter-search-dialog.h"
 #include "natter-switcher.h"
 #include "natter-welcome-dialog.h"
+#include "scratch_dir.h"
 
 /* The GResource bundle of natter-gui (glib-compile-resources --c-name natter).
  * Naming it pulls the bundle out of the static library. */
@@ -93,17 +94,26 @@ contains_folded (const char *haystack, const char *needle)
   return strstr (h, n) != NULL;
 }
 
+/* A fresh welcome dialog on screen, its choice recorded in chosen and its
+ * end in destroyed. */
+static NatterWelcomeDialog *
+open_welcome (Chosen *chosen, gboolean *destroyed)
+{
+  NatterWelcomeDialog *dlg = natter_welcome_dialog_new (NULL, NULL);
+
+  g_signal_connect (dlg, "network-chosen", G_CALLBACK (on_network_chosen), chosen);
+  g_signal_connect (dlg, "destroy", G_CALLBACK (on_destroy), destroyed);
+  gtk_window_present (GTK_WINDOW (dlg));
+  spin ();
+  return dlg;
+}
+
 static void
 test_welcome_join (void)
 {
-  NatterWelcomeDialog *dlg = natter_welcome_dialog_new (NULL, NULL);
   Chosen chosen = { 0 };
   gboolean destroyed = FALSE;
-
-  g_signal_connect (dlg, "network-chosen", G_CALLBACK (on_network_chosen), &chosen);
-  g_signal_connect (dlg, "destroy", G_CALLBACK (on_destroy), &destroyed);
-  gtk_window_present (GTK_WINDOW (dlg));
-  spin ();
+  NatterWelcomeDialog *dlg = open_welcome (&chosen, &destroyed);
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (dlg, "stack"))), ==, "choose");
   g_signal_emit_by_name (W (dlg, "choose_join_row"), "activated");
@@ -173,14 +183,9 @@ test_welcome_join (void)
 static void
 test_welcome_host (void)
 {
-  NatterWelcomeDialog *dlg = natter_welcome_dialog_new (NULL, NULL);
   Chosen chosen = { 0 };
   gboolean destroyed = FALSE;
-
-  g_signal_connect (dlg, "network-chosen", G_CALLBACK (on_network_chosen), &chosen);
-  g_signal_connect (dlg, "destroy", G_CALLBACK (on_destroy), &destroyed);
-  gtk_window_present (GTK_WINDOW (dlg));
-  spin ();
+  NatterWelcomeDialog *dlg = open_welcome (&chosen, &destroyed);
 
   g_signal_emit_by_name (W (dlg, "choose_host_row"), "activated");
   g_assert_false (gtk_widget_get_visible (W (dlg, "host_row")));
@@ -378,20 +383,6 @@ test_switcher_click (void)
 
 /* ---- history search -------------------------------------------------------- */
 
-static char *
-scratch_dir (const char *what)
-{
-  const char *base = g_getenv ("NATTER_TEST_TMP");
-  g_autofree char *root = g_build_filename (base ? base : g_get_tmp_dir (), "dialogs", NULL);
-  g_autofree char *name = g_strconcat (what, "-XXXXXX", NULL);
-  char *dir;
-
-  g_assert_cmpint (g_mkdir_with_parents (root, 0700), ==, 0);
-  dir = g_build_filename (root, name, NULL);
-  g_assert_nonnull (g_mkdtemp (dir));
-  return dir;
-}
-
 static void
 store_lines (NatterHistory *history, const char *network, const char *buffer,
              const char *const *lines)
@@ -447,7 +438,7 @@ test_search (void)
     "hello world", "Hello again, world", "nothing here", "say hello to the release", NULL
   };
   static const char *const other_lines[] = { "hello from elsewhere", "bye", NULL };
-  g_autofree char *dir = scratch_dir ("search");
+  g_autofree char *dir = scratch_dir ("dialogs-search");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) history = natter_history_open (path, &error);
@@ -514,7 +505,7 @@ test_search (void)
 static void
 test_search_no_chat (void)
 {
-  g_autofree char *dir = scratch_dir ("search-nochat");
+  g_autofree char *dir = scratch_dir ("dialogs-search-nochat");
   g_autofree char *path = g_build_filename (dir, "history.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (NatterHistory) history = natter_history_open (path, &error);

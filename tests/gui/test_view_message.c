@@ -9,6 +9,7 @@
 #include "natter-message-row.h"
 #include "natter-nick-color.h"
 #include "natter-message-view.h"
+#include "view_util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -59,37 +60,9 @@ make_model (guint n, const char *tag)
 }
 
 static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-/* Run the main loop until the adjustment has not moved for a few rounds. */
-static void
 settle (NatterMessageView *view)
 {
-  GtkAdjustment *adj = natter_message_view_get_vadjustment (view);
-  double pv = -1, pu = -1, pp = -1;
-  int stable = 0;
-
-  for (int i = 0; i < 300 && stable < 4; i++)
-    {
-      double v, u, p;
-
-      spin (25);
-      v = gtk_adjustment_get_value (adj);
-      u = gtk_adjustment_get_upper (adj);
-      p = gtk_adjustment_get_page_size (adj);
-      if (v == pv && u == pu && p == pp)
-        stable++;
-      else
-        stable = 0;
-      pv = v, pu = u, pp = p;
-    }
+  settle_adjustment (natter_message_view_get_vadjustment (view));
 }
 
 static gboolean
@@ -190,11 +163,7 @@ fixture_open (Fixture *f, NatterMessageModel *model)
   g_signal_connect (f->view, "load-older", G_CALLBACK (on_load_older), f);
   natter_message_view_set_nick (f->view, "me");
   natter_message_view_set_model (f->view, model);
-  gtk_window_present (f->window);
-
-  for (int i = 0; i < 400 && !gtk_widget_get_mapped (GTK_WIDGET (f->view)); i++)
-    spin (10);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->view)));
+  g_assert_true (present_and_wait_mapped (f->window, GTK_WIDGET (f->view)));
   settle (f->view);
   g_assert_cmpfloat (gtk_adjustment_get_page_size (natter_message_view_get_vadjustment (f->view)), >, 100);
 }
