@@ -570,6 +570,44 @@ test_reconnect (void)
   stop_natterd (natterd);
 }
 
+/* ---- the network comes back: no waiting out the back-off ---------------------- */
+
+static void
+test_network_back (void)
+{
+  g_autoptr(NatterNetworkConfig) cfg = NULL;
+  g_autoptr(NatterConnection) conn = NULL;
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  NatterBuffer *room;
+  np_test_proc *natterd;
+  guint port, again;
+
+  natterd = start_natterd (0, &port);
+  cfg = make_config ("Roaming", port, "erin", "#net");
+  conn = natter_connection_new (cfg, NULL);
+  natter_connection_connect (conn);
+  WAIT_FOR ((room = buffer_named (conn, "#net")) != NULL && natter_buffer_get_joined (room), T_LONG);
+
+  stop_natterd (natterd);
+  /* By the third attempt the next one is seconds away. */
+  WAIT_FOR (strstr (natter_connection_get_status (conn), "(attempt 3)") != NULL, T_LONG);
+  g_assert_cmpint (natter_connection_get_state (conn), ==, NATTER_CONNECTION_WAITING);
+  natterd = start_natterd (port, &again);
+  g_assert_cmpuint (again, ==, port);
+
+  /* The network going away is no reason to try... */
+  g_signal_emit_by_name (monitor, "network-changed", FALSE);
+  g_assert_cmpint (natter_connection_get_state (conn), ==, NATTER_CONNECTION_WAITING);
+  /* ...its return is: the attempt starts at once, not after the back-off. */
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  g_assert_cmpint (natter_connection_get_state (conn), ==, NATTER_CONNECTION_CONNECTING);
+  WAIT_FOR (natter_connection_get_state (conn) == NATTER_CONNECTION_CONNECTED, T_LONG);
+  WAIT_FOR (natter_buffer_get_joined (room), T_LONG);
+
+  natter_connection_disconnect (conn, "done");
+  stop_natterd (natterd);
+}
+
 /* ---- a server that goes silent ------------------------------------------------ */
 
 static void
@@ -626,6 +664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/connection/chat", test_chat);
   g_test_add_func ("/connection/history-error", test_history_error);
   g_test_add_func ("/connection/reconnect", test_reconnect);
+  g_test_add_func ("/connection/network-back", test_network_back);
   g_test_add_func ("/connection/ping-timeout", test_ping_timeout);
   rc = g_test_run ();
 
