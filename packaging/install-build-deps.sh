@@ -5,8 +5,10 @@
 # run against (ngircd, InspIRCd, irssi, ii); clang-14 and its runtime
 # (libFuzzer, sanitizers) for the fuzz targets; GTK 4, libadwaita and SQLite
 # for the desktop app, with Xvfb, D-Bus, xdotool and ImageMagick for its tests
-# (a private X server, typing into the real window, screenshots). Their
-# services are not started: the tests start their own copies on loopback.
+# (a private X server, typing into the real window, screenshots); and the
+# packaging tools the packaging tests use (dpkg-shlibdeps, makensis,
+# desktop-file-validate, appstreamcli, systemd-analyze, man). Their services
+# are not started: the tests start their own copies on loopback.
 set -eu
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
@@ -20,4 +22,5 @@ apt-get install -y -q \
     ngircd inspircd irssi ii \
     libgtk-4-dev libadwaita-1-dev libsqlite3-dev \
     adwaita-icon-theme fonts-cantarell \
-    xvfb xauth xdotool imagemagick dbus dbus-x11
+    xvfb xauth xdotool imagemagick dbus dbus-x11 \
+    dpkg-dev make nsis desktop-file-utils appstream systemd man-db

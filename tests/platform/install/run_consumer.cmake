@@ -32,7 +32,9 @@ get_filename_component(pc_dir ${pc_file} DIRECTORY)
 
 # The runtime libraries: a DLL beside the .exe on Windows, LD_LIBRARY_PATH elsewhere.
 file(GLOB runtime_libs ${prefix}/bin/*.dll)
-set(run_env ${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${prefix}/lib:${prefix}/lib64")
+# The library dir is the one above pkgconfig/ (lib, lib64 or a multiarch dir).
+get_filename_component(lib_dir ${pc_dir} DIRECTORY)
+set(run_env ${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${lib_dir}")
 
 # 1. find_package(Natter COMPONENTS np)
 set(cm_build ${WORK_DIR}/cmake-consumer)
