@@ -139,7 +139,8 @@ on_history_error (NatterConnection  *conn,
                   NatterApplication *self)
 {
   NatterWindow *win = get_window (self);
-  g_autofree char *msg = g_strdup_printf (_("History is not being saved: %s. The chat goes on."), text);
+  /* text already says what is not being saved and why. */
+  g_autofree char *msg = g_strdup_printf (_("%s. The chat goes on."), text);
 
   g_warning ("%s", msg);
   if (win)

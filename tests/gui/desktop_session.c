@@ -153,13 +153,20 @@ ds_start_cli (const char *port, const char *nick, const char *channel)
 }
 
 np_test_proc *
-ds_start_app (const char *uri)
+ds_start_app_env (const char *uri, const char *extra_env)
 {
   g_autofree char *path = g_build_filename (bindir, "natter", NULL);
   const char *argv[] = { path, uri, NULL };
-  const char *env[] = { "NATTER_UI_TRACE=1", "GSETTINGS_BACKEND=keyfile", "GTK_A11Y=none", NULL };
+  const char *env[] = { "NATTER_UI_TRACE=1", "GSETTINGS_BACKEND=keyfile", "GTK_A11Y=none",
+                        extra_env, NULL };
 
   return spawn (argv, env);
+}
+
+np_test_proc *
+ds_start_app (const char *uri)
+{
+  return ds_start_app_env (uri, NULL);
 }
 
 void

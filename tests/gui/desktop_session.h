@@ -29,6 +29,8 @@ np_test_proc *ds_start_natterd (const char *listen, char port[16]);
 np_test_proc *ds_start_cli (const char *port, const char *nick, const char *channel);
 /* The app with NATTER_UI_TRACE on and the keyfile settings backend; uri may be NULL. */
 np_test_proc *ds_start_app (const char *uri);
+/* The same with one more environment entry ("NAME=value", may be NULL). */
+np_test_proc *ds_start_app_env (const char *uri, const char *extra_env);
 /* Quit the app the way a user does (Ctrl+Q in its window) and check that it
  * exits with 0; sets *app to NULL. */
 void          ds_quit_app (np_test_proc **app);
