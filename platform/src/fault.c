@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-volatile int np_fault_armed;
+atomic_int np_fault_armed;
+_Thread_local int np_fault_hold;
 
 struct np_fault {
     np_err err;          /* error to inject, or NP_OK for a short fault */
@@ -14,10 +15,13 @@ struct np_fault {
     unsigned skip;
     unsigned count;
     unsigned fired;
+    unsigned every;      /* after skip, one call in every `every` is hit (0, 1: all) */
+    unsigned phase;      /* calls seen since the skip ran out */
 };
 
 static np_sys_lock fault_lock = NP_SYS_LOCK_INIT;
 static struct np_fault faults[NP_FAULT_OP_COUNT];
+static FILE *fault_log;   /* NP_FAULT_LOG: one line per fault fired */
 
 static const char *const fault_op_names[NP_FAULT_OP_COUNT] = {
     "send", "recv", "sendto", "recvfrom", "connect", "accept", "wait", "poller_wait"
@@ -29,7 +33,7 @@ static void fault_rearm(void)
     int i, armed = 0;
     for (i = 0; i < NP_FAULT_OP_COUNT; i++)
         armed |= faults[i].count > 0;
-    np_fault_armed = armed;
+    atomic_store_explicit(&np_fault_armed, armed, memory_order_relaxed);
 }
 
 static void fault_store(np_fault_op op, np_err err, size_t max_bytes, unsigned skip,
@@ -43,6 +47,8 @@ static void fault_store(np_fault_op op, np_err err, size_t max_bytes, unsigned s
     faults[op].skip = skip;
     faults[op].count = count;
     faults[op].fired = 0;
+    faults[op].every = 1;
+    faults[op].phase = 0;
     fault_rearm();
     np_sys_lock_give(&fault_lock);
 }
@@ -57,6 +63,16 @@ void np_fault_set(np_fault_op op, np_err err, unsigned skip, unsigned count)
 void np_fault_short(np_fault_op op, size_t max_bytes, unsigned skip, unsigned count)
 {
     fault_store(op, NP_OK, max_bytes ? max_bytes : 1, skip, count);
+}
+
+void np_fault_every(np_fault_op op, unsigned every)
+{
+    if ((int)op < 0 || op >= NP_FAULT_OP_COUNT)
+        return;
+    np_sys_lock_take(&fault_lock);
+    faults[op].every = every ? every : 1;
+    faults[op].phase = 0;
+    np_sys_lock_give(&fault_lock);
 }
 
 void np_fault_clear(np_fault_op op)
@@ -98,6 +114,10 @@ int np_fault_check(np_fault_op op, np_err *err, size_t *len)
         np_sys_lock_give(&fault_lock);
         return 0;
     }
+    if (f->every > 1 && f->phase++ % f->every != 0) {
+        np_sys_lock_give(&fault_lock);
+        return 0;
+    }
     f->count--;
     f->fired++;
     if (f->err != NP_OK) {
@@ -108,6 +128,13 @@ int np_fault_check(np_fault_op op, np_err *err, size_t *len)
     }
     if (f->count == 0)
         fault_rearm();
+    if (fault_log) {
+        /* One fputs + fflush: forked children share the file (opened for
+         * appending), and each line lands whole. */
+        fprintf(fault_log, "np_fault(%s) -> %s\n", fault_op_names[op],
+                fail ? np_err_name(*err) : "short");
+        fflush(fault_log);
+    }
     np_sys_lock_give(&fault_lock);
 
     if (NP_TRACING()) {
@@ -122,7 +149,7 @@ int np_fault_check(np_fault_op op, np_err *err, size_t *len)
     return fail;
 }
 
-/* ---- NP_FAULT=op:kind:count[:skip],... ----------------------------------- */
+/* ---- NP_FAULT=op:kind:count[:skip[:every]],... --------------------------- */
 
 static int fault_op_from_name(const char *name, size_t n)
 {
@@ -153,13 +180,13 @@ static np_err fault_err_from_name(const char *name, size_t n)
 
 static void fault_parse_one(const char *spec, size_t n)
 {
-    const char *f[4];
-    size_t flen[4];
+    const char *f[5];
+    size_t flen[5];
     int nf = 0, op;
     const char *p = spec, *end = spec + n;
-    unsigned count, skip = 0;
+    unsigned count, skip = 0, every = 1;
 
-    while (nf < 4) {
+    while (nf < 5) {
         const char *colon = memchr(p, ':', (size_t)(end - p));
         f[nf] = p;
         flen[nf] = (size_t)((colon ? colon : end) - p);
@@ -169,13 +196,15 @@ static void fault_parse_one(const char *spec, size_t n)
         p = colon + 1;
     }
     if (nf < 3 || (op = fault_op_from_name(f[0], flen[0])) < 0) {
-        fprintf(stderr, "libnp: ignoring NP_FAULT entry '%.*s' (want op:kind:count[:skip])\n",
+        fprintf(stderr, "libnp: ignoring NP_FAULT entry '%.*s' (want op:kind:count[:skip[:every]])\n",
                 (int)n, spec);
         return;
     }
     count = (unsigned)strtoul(f[2], NULL, 10);
-    if (nf == 4)
+    if (nf >= 4)
         skip = (unsigned)strtoul(f[3], NULL, 10);
+    if (nf == 5)
+        every = (unsigned)strtoul(f[4], NULL, 10);
     if (flen[1] > 5 && strncmp(f[1], "short", 5) == 0) {
         np_fault_short((np_fault_op)op, (size_t)strtoul(f[1] + 5, NULL, 10), skip, count);
     } else {
@@ -187,11 +216,19 @@ static void fault_parse_one(const char *spec, size_t n)
         }
         np_fault_set((np_fault_op)op, err, skip, count);
     }
+    np_fault_every((np_fault_op)op, every);
 }
 
 void np_fault_init_from_env(void)
 {
     const char *spec = getenv("NP_FAULT");
+    const char *log = getenv("NP_FAULT_LOG");
+    if (log && *log && spec && *spec) {
+        /* Binary: LF line ends everywhere; appending: shared by children. */
+        fault_log = fopen(log, "ab");
+        if (!fault_log)
+            fprintf(stderr, "libnp: cannot open NP_FAULT_LOG '%s'\n", log);
+    }
     while (spec && *spec) {
         const char *comma = strchr(spec, ',');
         size_t n = comma ? (size_t)(comma - spec) : strlen(spec);

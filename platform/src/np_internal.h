@@ -10,6 +10,7 @@
 #include "np/np.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* The socket object behind np_socket_t. */
@@ -65,13 +66,21 @@ void np_trace_init_from_env(void);
 
 /* ---- fault injection (fault.c) ------------------------------------------ */
 
-extern volatile int np_fault_armed;
+/* Atomic: read without the lock on every call (a relaxed load), written under
+ * it when faults are set (a plain volatile int there is a data race, TSan). */
+extern atomic_int np_fault_armed;
 /* Called just before the OS call of op. Returns 1 if an error fault fires
  * (*err set; skip the OS call and fail with *err, native 0); for a short
  * fault it may lower *len (len may be NULL for ops with no length) and
  * returns 0. */
 int np_fault_check(np_fault_op op, np_err *err, size_t *len);
-#define NP_FAULT(op, errp, lenp) (np_fault_armed && np_fault_check((op), (errp), (lenp)))
+/* > 0 while this thread runs libnp's own plumbing (the emulated socketpair):
+ * faults are for the program's calls, and np_socketpair must not fail on one
+ * platform only because its loopback emulation accepts and connects. */
+extern _Thread_local int np_fault_hold;
+#define NP_FAULT(op, errp, lenp) \
+    (atomic_load_explicit(&np_fault_armed, memory_order_relaxed) && !np_fault_hold && \
+     np_fault_check((op), (errp), (lenp)))
 void np_fault_init_from_env(void);
 
 /* ---- addresses (addr.c) ------------------------------------------------- */

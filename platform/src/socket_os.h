@@ -97,6 +97,11 @@ np_err np_os_set_cloexec(np_os_socket fd, const char *caller);
 /* The native family (AF_*) and type (SOCK_*) of an existing OS socket. */
 np_err np_os_socket_kind(np_os_socket fd, int *af, int *type);
 
+/* ---- posix/socketpair.c, win32/socketpair.c ---------------------------- */
+
+/* np_socketpair() on this OS: the native pair, or the loopback one. */
+np_err np_socketpair_os(np_family family, np_socktype type, np_socket_t out[2]);
+
 /* ---- socketpair_loopback.c ----------------------------------------------- */
 
 /* Argument checks shared by both np_socketpair() implementations. */

@@ -1,5 +1,5 @@
-/* libnp: the loopback socket pair, for systems (or callers) without a native
- * socketpair(). Built from public calls, so it runs and is traced the same
+/* libnp: np_socketpair() itself, and the loopback socket pair, for systems
+ * (or callers) without a native socketpair(). Built from public calls, so it runs and is traced the same
  * everywhere, and Linux CI exercises the path Windows depends on.
  *
  * A loopback listener can be reached by any local process, which could
@@ -16,6 +16,15 @@
 #define PAIR_BACKLOG 16
 #define PAIR_ACCEPT_TRIES 16    /* foreign connections dropped before giving up */
 #define PAIR_DRAIN_MAX 256      /* foreign datagrams dropped before giving up */
+
+np_err np_socketpair(np_family family, np_socktype type, np_socket_t out[2])
+{
+    np_err err;
+    np_fault_hold++;   /* no injected faults inside (see np_internal.h) */
+    err = np_socketpair_os(family, type, out);
+    np_fault_hold--;
+    return err;
+}
 
 np_err np_socketpair_check(np_family family, np_socktype type, np_socket_t out[2])
 {

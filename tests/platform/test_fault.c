@@ -356,6 +356,56 @@ static void test_fault_bookkeeping(void)
     pt_close2(p[0], p[1]);
 }
 
+/* np_fault_every: after the skip, one call in `every` is hit, `count` times. */
+static void test_fault_every(void)
+{
+    np_socket_t p[2];
+    char buf[4];
+    size_t n = 0;
+    int hits = 0;
+    CHECK_OK(pt_tcp_pair(NP_AF_INET, &p[0], &p[1]));
+    CHECK_OK(np_socket_set_timeout(p[0], NP_TIMEOUT_NONBLOCKING));
+    np_fault_set(NP_FAULT_SEND, NP_EAGAIN, 2, 3);
+    np_fault_every(NP_FAULT_SEND, 4);
+    /* Calls 0-1 skipped, then calls 2, 6 and 10 fail; none after. */
+    for (int i = 0; i < 16; i++) {
+        np_err err = np_send(p[0], "x", 1, &n);
+        if (err == NP_EAGAIN) {
+            CHECK_MSG(i == 2 || i == 6 || i == 10, "call %d failed", i);
+            hits++;
+        } else {
+            CHECK_OK(err);
+        }
+    }
+    CHECK_INT(hits, 3);
+    CHECK_INT(np_fault_fired(NP_FAULT_SEND), 3);
+    CHECK_OK(np_socket_set_timeout(p[1], 5000));
+    CHECK_OK(np_recv_exact(p[1], buf, 4, NULL));   /* the 13 bytes that went through */
+    pt_close2(p[0], p[1]);
+}
+
+/* Faults are for the program's own calls: np_socketpair (an emulated one on
+ * Windows: listen, connect, accept, probe) works with every op armed. */
+static void test_socketpair_is_not_faulted(void)
+{
+    np_socket_t p[2];
+    np_fault_set(NP_FAULT_ACCEPT, NP_EMFILE, 0, 100);
+    np_fault_set(NP_FAULT_CONNECT, NP_ECONNREFUSED, 0, 100);
+    np_fault_set(NP_FAULT_SEND, NP_ENOBUFS, 0, 100);
+    np_fault_set(NP_FAULT_RECV, NP_ECONNRESET, 0, 100);
+    np_fault_set(NP_FAULT_SENDTO, NP_ENOBUFS, 0, 100);
+    np_fault_set(NP_FAULT_RECVFROM, NP_ECONNRESET, 0, 100);
+    CHECK_OK(np_socketpair(NP_AF_INET, NP_SOCK_STREAM, p));
+    pt_close2(p[0], p[1]);
+    CHECK_OK(np_socketpair(NP_AF_UNSPEC, NP_SOCK_STREAM, p));
+    pt_close2(p[0], p[1]);
+    CHECK_OK(np_socketpair(NP_AF_INET, NP_SOCK_DGRAM, p));
+    pt_close2(p[0], p[1]);
+    CHECK_INT(np_fault_fired(NP_FAULT_ACCEPT) + np_fault_fired(NP_FAULT_CONNECT) +
+                  np_fault_fired(NP_FAULT_SEND) + np_fault_fired(NP_FAULT_RECV),
+              0);
+}
+
 int main(void)
 {
     NP_TEST_INIT();
@@ -371,5 +421,7 @@ int main(void)
     RUN_F(test_wait_eintr_keeps_deadline);
     RUN_F(test_poller_wait_eintr);
     RUN_F(test_fault_bookkeeping);
+    RUN_F(test_fault_every);
+    RUN_F(test_socketpair_is_not_faulted);
     return NP_TEST_DONE();
 }

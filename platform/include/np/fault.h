@@ -16,7 +16,12 @@
  * apply to every thread, and cost one relaxed load when none is set.
  *
  * NP_FAULT=send:eintr:3,recv:short1:10 in the environment (read by the first
- * np_init()) sets the same from outside a program: op:kind:count[:skip]. */
+ * np_init()) sets the same from outside a program: op:kind:count[:skip[:every]],
+ * e.g. send:eagain:1000:0:5 makes one send in five fail, 1000 times: spread
+ * over a whole run rather than in one burst. With NP_FAULT_LOG=FILE too, each
+ * fault that fires appends one line to FILE ("np_fault(send) -> NP_EAGAIN",
+ * "np_fault(send) -> short"), in forked children as well: a count of what a
+ * program survived. */
 #ifndef NP_FAULT_H
 #define NP_FAULT_H
 
@@ -43,6 +48,10 @@ NP_API void np_fault_set(np_fault_op op, np_err err, unsigned skip, unsigned cou
 /* After skipping `skip` calls, cap the next `count` send/recv-like calls of op
  * at max_bytes (>= 1). */
 NP_API void np_fault_short(np_fault_op op, size_t max_bytes, unsigned skip, unsigned count);
+/* Spread the fault set for op: after its skip, only one call in every
+ * `every` is hit (the first, then each every-th), until its count has fired.
+ * Call after np_fault_set / np_fault_short (which reset it to 1: every call). */
+NP_API void np_fault_every(np_fault_op op, unsigned every);
 NP_API void np_fault_clear(np_fault_op op);
 NP_API void np_fault_clear_all(void);
 /* How many faults have fired for op since it was last set. */

@@ -47,7 +47,7 @@ static np_err native_pair(np_socktype type, np_socket_t out[2])
     return err;
 }
 
-np_err np_socketpair(np_family family, np_socktype type, np_socket_t out[2])
+np_err np_socketpair_os(np_family family, np_socktype type, np_socket_t out[2])
 {
     np_err err = np_socketpair_check(family, type, out);
     if (err != NP_OK)

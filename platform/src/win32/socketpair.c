@@ -50,7 +50,7 @@ static np_err unix_pair(np_socktype type, np_socket_t out[2])
     return np_sock_close_keep(listener, err);
 }
 
-np_err np_socketpair(np_family family, np_socktype type, np_socket_t out[2])
+np_err np_socketpair_os(np_family family, np_socktype type, np_socket_t out[2])
 {
     np_err err = np_socketpair_check(family, type, out);
     if (err != NP_OK)
