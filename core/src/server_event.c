@@ -36,7 +36,6 @@ typedef struct ev_loop {
     nt_id_list dirty, killed;     /* flush list, SendQ victims */
     nt_graves graves;
     size_t closing;               /* connections in CLOSING or LINGER */
-    int64_t accept_resume;        /* out of descriptors: retry accepting then */
     int listening;
 } ev_loop;
 
@@ -200,17 +199,6 @@ static void new_conn(void *ctx, np_socket_t s, const np_addr *peer)
     drain(L);
 }
 
-static void accept_all(ev_loop *L, np_socket_t listener)
-{
-    if (nt_srv_accept_all(L->srv, listener, new_conn, L) == NP_OK)
-        return;
-    /* Out of descriptors: the listener stays readable, so stop watching it
-     * for a moment instead of spinning. */
-    for (size_t i = 0; i < L->srv->nlisten; i++)
-        np_poller_modify(L->srv->poller, L->srv->listeners[i], 0, NULL);
-    L->accept_resume = np_now_ms() + 100;
-}
-
 /* Listeners are registered with no data; connections with their ev_conn. */
 static int is_listener(const np_poll_event *ev)
 {
@@ -221,11 +209,7 @@ static int is_listener(const np_poll_event *ev)
  * descriptors. */
 static void sweep(ev_loop *L, int64_t now)
 {
-    if (L->accept_resume && now >= L->accept_resume && L->listening) {
-        L->accept_resume = 0;
-        for (size_t i = 0; i < L->srv->nlisten; i++)
-            np_poller_modify(L->srv->poller, L->srv->listeners[i], NP_POLL_IN, NULL);
-    }
+    nt_srv_accept_resume(L->srv, now);
     if (L->closing > 0) {
         size_t pos = 0;
         ev_conn *c;
@@ -247,8 +231,9 @@ static int64_t wait_timeout(const ev_loop *L, int64_t until_shutdown)
 {
     int64_t t = nt_srv_ms_until(nt_engine_next_tick(L->srv->engine));
     /* Closing connections have deadlines; this is coarse on purpose. */
-    if (L->closing > 0 || L->accept_resume)
+    if (L->closing > 0)
         t = nt_srv_cap_ms(t, 100);
+    t = nt_srv_accept_timeout(L->srv, t);
     return nt_srv_cap_ms(t, until_shutdown);
 }
 
@@ -284,7 +269,7 @@ np_err nt_run_event(nt_server *srv)
         for (int i = 0; i < n; i++) {
             if (is_listener(&evs[i])) {
                 if (L.listening)
-                    accept_all(&L, evs[i].sock);
+                    nt_srv_accept_all(srv, evs[i].sock, new_conn, &L);
                 continue;
             }
             /* An earlier event of this batch may have destroyed it (e.g. a

@@ -25,6 +25,8 @@
 /* Bytes read from one connection per readiness report: fairness between a
  * flooding client and everyone else. */
 #define NT_SRV_READ_CHUNK 16384
+/* After a failed accept (out of descriptors): how long the listeners rest. */
+#define NT_SRV_ACCEPT_PAUSE_MS 100
 
 struct nt_server {
     nt_server_config cfg;
@@ -36,6 +38,9 @@ struct nt_server {
     np_poller *poller;
     atomic_int stop;
     nt_engine *engine;
+    /* Accepting failed (out of descriptors...): the listeners are not watched
+     * until then (np_now_ms), 0 when they are. Loop-thread only. */
+    int64_t accept_resume;
 };
 
 /* ---- logging -------------------------------------------------------------- */
@@ -158,10 +163,15 @@ np_err nt_srv_watch_listeners(nt_server *srv);
 void nt_srv_begin_shutdown(nt_server *srv, size_t nconns);
 
 /* Accept until the listener's backlog is empty (one accept per wake-up makes
- * a connect storm crawl), handing each socket to fn. NP_OK, or the accept
- * error (logged) that stopped it, e.g. out of descriptors. */
-np_err nt_srv_accept_all(nt_server *srv, np_socket_t listener,
-                         void (*fn)(void *ctx, np_socket_t s, const np_addr *peer), void *ctx);
+ * a connect storm crawl), handing each socket to fn. When accept fails (out of
+ * descriptors, ENOBUFS...; logged) the listener stays readable: rather than
+ * spin on it, the listeners are unwatched for NT_SRV_ACCEPT_PAUSE_MS. */
+void nt_srv_accept_all(nt_server *srv, np_socket_t listener,
+                       void (*fn)(void *ctx, np_socket_t s, const np_addr *peer), void *ctx);
+/* Watch the listeners again once such a pause is over (call every loop turn). */
+void nt_srv_accept_resume(nt_server *srv, int64_t now);
+/* A poll timeout t capped so that a pause ends on time. */
+int64_t nt_srv_accept_timeout(const nt_server *srv, int64_t t);
 
 /* np_poller_wait on srv->poller; an error is logged. */
 np_err nt_srv_poll(nt_server *srv, np_poll_event *evs, int max, int64_t timeout_ms, int *n);

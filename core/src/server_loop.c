@@ -17,26 +17,50 @@ void nt_srv_begin_shutdown(nt_server *srv, size_t nconns)
     nt_srv_log(srv, NT_LOG_INFO, "shutting down: %u connection(s) to close", (unsigned)nconns);
     for (size_t i = 0; i < srv->nlisten; i++)
         np_poller_remove(srv->poller, srv->listeners[i]);
+    srv->accept_resume = 0;   /* removed: nothing to resume */
     nt_engine_shutdown(srv->engine, "Server shutting down", np_wall_ms());
 }
 
-np_err nt_srv_accept_all(nt_server *srv, np_socket_t listener,
-                         void (*fn)(void *ctx, np_socket_t s, const np_addr *peer), void *ctx)
+static void watch_listeners(nt_server *srv, unsigned events)
 {
+    for (size_t i = 0; i < srv->nlisten; i++)
+        np_poller_modify(srv->poller, srv->listeners[i], events, NULL);
+}
+
+void nt_srv_accept_all(nt_server *srv, np_socket_t listener,
+                       void (*fn)(void *ctx, np_socket_t s, const np_addr *peer), void *ctx)
+{
+    if (srv->accept_resume)
+        return;   /* a readiness report from before the pause */
     for (;;) {
         np_socket_t s;
         np_addr peer;
         np_err err = np_accept(listener, &s, &peer);
         if (err == NP_EAGAIN)
-            return NP_OK;
+            return;
         if (err == NP_ECONNABORTED || err == NP_ECONNRESET)
             continue;   /* a client that gave up in the backlog */
         if (err != NP_OK) {
             nt_srv_log(srv, NT_LOG_WARN, "accept: %s", np_strerror(err));
-            return err;
+            watch_listeners(srv, 0);
+            srv->accept_resume = np_now_ms() + NT_SRV_ACCEPT_PAUSE_MS;
+            return;
         }
         fn(ctx, s, &peer);
     }
+}
+
+void nt_srv_accept_resume(nt_server *srv, int64_t now)
+{
+    if (srv->accept_resume && now >= srv->accept_resume) {
+        srv->accept_resume = 0;
+        watch_listeners(srv, NP_POLL_IN);
+    }
+}
+
+int64_t nt_srv_accept_timeout(const nt_server *srv, int64_t t)
+{
+    return srv->accept_resume ? nt_srv_cap_ms(t, NT_SRV_ACCEPT_PAUSE_MS) : t;
 }
 
 np_err nt_srv_poll(nt_server *srv, np_poll_event *evs, int max, int64_t timeout_ms, int *n)

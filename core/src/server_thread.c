@@ -331,12 +331,6 @@ fail:
     np_socket_close(s);
 }
 
-static void accept_all(th_server *ts, np_socket_t listener)
-{
-    if (nt_srv_accept_all(ts->srv, listener, new_conn, ts) != NP_OK)
-        np_sleep_ms(50);   /* out of descriptors: do not spin */
-}
-
 static void tick_if_due(th_server *ts)
 {
     np_mutex_lock(ts->engine_mu);
@@ -405,12 +399,13 @@ np_err nt_run_thread(nt_server *srv)
         int n = 0;
         int64_t timeout;
         np_mutex_lock(ts.engine_mu);
-        timeout = nt_srv_ms_until(ts.scheduled_tick);
+        timeout = nt_srv_accept_timeout(srv, nt_srv_ms_until(ts.scheduled_tick));
         np_mutex_unlock(ts.engine_mu);
         if ((err = nt_srv_poll(srv, evs, NT_SERVER_MAX_LISTEN, timeout, &n)) != NP_OK)
             break;
         for (int i = 0; i < n; i++)
-            accept_all(&ts, evs[i].sock);
+            nt_srv_accept_all(srv, evs[i].sock, new_conn, &ts);
+        nt_srv_accept_resume(srv, np_now_ms());
         tick_if_due(&ts);
     }
     shut_down(&ts);
