@@ -32,6 +32,10 @@ typedef struct cli {
     const char *join;          /* --join, may be "#a,#b" */
     int64_t timeout_ms;
     int quiet;
+    int reconnect;             /* --reconnect: retry with back-off when dropped */
+    unsigned attempt;          /* reconnect attempts since the last registration */
+    int reconnecting;          /* a connection failed or dropped before this one */
+    int joined_initial;        /* --join was sent (once: the session rejoins) */
 
     nt_session *session;
     np_socket_t sock;          /* the server */

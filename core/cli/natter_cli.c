@@ -1,12 +1,13 @@
 /* natter-cli: a scriptable terminal IRC client.
  *
  *     natter-cli HOST[:PORT] --nick N [--join #chan] [--password P]
- *                [--realname R] [--timeout MS] [--quiet]
+ *                [--realname R] [--timeout MS] [--quiet] [--reconnect]
  *
  * Reads lines from stdin (commands or text), prints one line per event on
  * stdout. Exit codes: 0 after a clean QUIT (a /quit or end of input), 1 when
- * the connection failed or dropped or registration timed out, 2 for bad
- * usage. */
+ * the connection failed or dropped or registration timed out (unless
+ * --reconnect: then it connects again, waiting 1, 2, 4 ... 30 s, and the
+ * session joins its channels again), 2 for bad usage. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 
 #define DEFAULT_PORT 6667
 #define DEFAULT_TIMEOUT_MS 10000
+#define RECONNECT_MAX_S 30
+
+/* What one connection's loop ended with. */
+enum { RUN_QUIT = 0, RUN_FAILED = 1, RUN_DROPPED = 3 };
 
 static void usage(FILE *to)
 {
@@ -29,6 +34,8 @@ static void usage(FILE *to)
         "  --realname NAME    real name (default: the nick)\n"
         "  --timeout MS       connect and registration timeout (default %d)\n"
         "  --quiet            no server text (MOTD...), member lists or others' away\n"
+        "  --reconnect        when the connection fails or drops, connect again after\n"
+        "                     1, 2, 4 ... 30 s and rejoin the channels\n"
         "  --help, --version\n"
         "\n"
         "HOST may be a name, an IPv4 address or [IPv6]; PORT defaults to %d.\n"
@@ -46,9 +53,10 @@ static void usage(FILE *to)
         "  <- nick left #c (why) <- nick quit (why)  <- v was kicked from #c by n (why)\n"
         "  n is now known as m   #c topic: text      #c members (N): @op +v nick\n"
         "  error NNN: text       -- server text      disconnected: reason\n"
+        "  reconnecting in N s (attempt K)           reconnected to HOST port P\n"
         "\n"
         "exit status: 0 after QUIT (or end of input), 1 connection failed or\n"
-        "dropped, 2 bad usage.\n",
+        "dropped (without --reconnect), 2 bad usage.\n",
         DEFAULT_TIMEOUT_MS, DEFAULT_PORT);
 }
 
@@ -112,6 +120,8 @@ static void parse_args(cli *c, nt_session_config *cfg, int argc, char **argv)
             exit(0);
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             c->quiet = 1;
+        } else if (strcmp(a, "--reconnect") == 0) {
+            c->reconnect = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             if (!val)
                 bad_usage("%s needs a value", a);
@@ -219,8 +229,13 @@ static void drain_events(cli *c)
     while (nt_session_next_event(c->session, &ev)) {
         cli_print_event(c, &ev);
         track_event(c, &ev);
-        if (ev.type == NT_EV_REGISTERED)
-            join_initial(c);
+        if (ev.type == NT_EV_REGISTERED) {
+            c->attempt = 0;   /* back-off starts over after a success */
+            if (!c->joined_initial) {
+                c->joined_initial = 1;
+                join_initial(c);   /* after a reconnect the session rejoins */
+            }
+        }
         if (nt_session_registered(c->session) && !c->joining[0] && c->npending > 0)
             cli_input_flush_pending(c);
     }
@@ -301,21 +316,25 @@ static int run(cli *c)
     int64_t reg_deadline = np_now_ms() + c->timeout_ms;
     for (;;) {
         check_join_wait(c);
-        if (flush_output(c) < 0)
+        if (flush_output(c) < 0) {
+            nt_session_closed(c->session, c->close_reason, np_wall_ms());
+            drain_events(c);
             break;
+        }
         int64_t timeout = wait_ms(c, reg_deadline);
         if (timeout == 0 && !c->joining[0]) {
             if (c->quit_deadline)
-                return 0;  /* we said QUIT; the server was slow to close */
+                return RUN_QUIT;  /* we said QUIT; the server was slow to close */
             cli_error("registration with %s timed out", c->host);
-            return 1;
+            snprintf(c->close_reason, sizeof c->close_reason, "registration timed out");
+            return c->reconnect ? RUN_DROPPED : RUN_FAILED;
         }
         np_poll_event evs[4];
         int n = 0;
         np_err err = np_poller_wait(c->poller, evs, 4, timeout, &n);
         if (err != NP_OK) {
             cli_error("poll failed: %s", np_strerror(err));
-            return 1;
+            return RUN_FAILED;
         }
         for (int i = 0; i < n; i++) {
             if (evs[i].sock == c->sock && on_server_readable(c)) {
@@ -324,7 +343,7 @@ static int run(cli *c)
                                   np_wall_ms());
                 drain_events(c);
                 if (c->quit_sent)
-                    return 0;
+                    return RUN_QUIT;
                 goto dropped;
             }
             if (evs[i].sock == c->input)
@@ -333,9 +352,11 @@ static int run(cli *c)
         maybe_quit_at_eof(c);
     }
 dropped:
+    if (c->quit_sent)
+        return RUN_QUIT;
     cli_error("connection to %s lost: %s", c->host,
               c->close_reason[0] ? c->close_reason : "closed by the server");
-    return 1;
+    return RUN_DROPPED;
 }
 
 static int connect_server(cli *c)
@@ -344,27 +365,92 @@ static int connect_server(cli *c)
     if (err != NP_OK) {
         cli_error("cannot connect to %s port %u: %s", c->host, (unsigned)c->port,
                   np_strerror(err));
+        snprintf(c->close_reason, sizeof c->close_reason, "cannot connect: %s",
+                 np_strerror(err));
         return -1;
     }
     np_socket_set_timeout(c->sock, NP_TIMEOUT_NONBLOCKING);
     np_set_nodelay(c->sock, 1);
+    err = np_poller_add(c->poller, c->sock, NP_POLL_IN, NULL);
+    if (err != NP_OK) {
+        cli_error("cannot watch the connection: %s", np_strerror(err));
+        np_socket_close(c->sock);
+        c->sock = NP_INVALID_SOCKET;
+        return -1;
+    }
+    c->sock_events = NP_POLL_IN;
     return 0;
+}
+
+static void disconnect_server(cli *c)
+{
+    if (c->sock == NP_INVALID_SOCKET)
+        return;
+    np_poller_remove(c->poller, c->sock);
+    np_socket_close(c->sock);
+    c->sock = NP_INVALID_SOCKET;
 }
 
 static int setup_poller(cli *c)
 {
     np_err err = np_poller_open(&c->poller);
     if (err == NP_OK)
-        err = np_poller_add(c->poller, c->sock, NP_POLL_IN, NULL);
-    if (err == NP_OK)
         err = np_poller_add(c->poller, c->input, NP_POLL_IN, NULL);
     if (err != NP_OK) {
         cli_error("cannot set up the poller: %s", np_strerror(err));
         return -1;
     }
-    c->sock_events = NP_POLL_IN;
     np_socket_set_timeout(c->input, NP_TIMEOUT_NONBLOCKING);
     return 0;
+}
+
+/* Before the next attempt: 1, 2, 4 ... 30 s. Input typed meanwhile is held
+ * until the next registration, like input typed before the first. */
+static void reconnect_wait(cli *c)
+{
+    unsigned k = ++c->attempt;
+    int64_t delay_s = k > 5 ? RECONNECT_MAX_S : (int64_t)1 << (k - 1);
+    int64_t until;
+    if (delay_s > RECONNECT_MAX_S)
+        delay_s = RECONNECT_MAX_S;
+    cli_say(np_wall_ms(), "reconnecting in %lld s (attempt %u): %s", (long long)delay_s, k,
+            c->close_reason[0] ? c->close_reason : "connection lost");
+    until = np_now_ms() + delay_s * 1000;
+    while (np_now_ms() < until && !c->quit_sent) {
+        np_poll_event evs[2];
+        int n = 0;
+        if (np_poller_wait(c->poller, evs, 2, until - np_now_ms(), &n) != NP_OK)
+            break;
+        for (int i = 0; i < n; i++)
+            if (evs[i].sock == c->input)
+                on_input_readable(c);
+    }
+}
+
+/* Connect, register, chat; with --reconnect, again after each drop. */
+static int run_all(cli *c)
+{
+    for (;;) {
+        c->close_reason[0] = '\0';
+        if (connect_server(c) == 0) {
+            if (c->reconnecting)
+                cli_say(np_wall_ms(), "reconnected to %s port %u", c->host, (unsigned)c->port);
+            c->joining[0] = '\0';
+            nt_session_start(c->session, np_wall_ms());
+            int code = run(c);
+            disconnect_server(c);
+            if (code != RUN_DROPPED)
+                return code;
+        }
+        if (!c->reconnect)
+            return RUN_FAILED;
+        if (c->quit_sent)
+            return RUN_QUIT;   /* a /quit typed while we were disconnected */
+        reconnect_wait(c);
+        if (c->quit_sent)
+            return RUN_QUIT;
+        c->reconnecting = 1;
+    }
 }
 
 int main(int argc, char **argv)
@@ -377,12 +463,14 @@ int main(int argc, char **argv)
         cli_error("cannot initialise networking");
         return 1;
     }
+    cfg.rejoin_on_reconnect = c.reconnect;
+    c.sock = NP_INVALID_SOCKET;
     c.session = nt_session_new(&cfg);
-    if (!c.session || connect_server(&c) < 0 || cli_input_start(&c) < 0 ||
-        setup_poller(&c) < 0)
+    if (!c.session || cli_input_start(&c) < 0 || setup_poller(&c) < 0)
         return 1;
-    nt_session_start(c.session, np_wall_ms());
-    int code = run(&c);
+    int code = run_all(&c);
+    if (code == RUN_DROPPED)
+        code = RUN_FAILED;
     /* The reader thread may still be blocked on stdin, holding its end of the
      * pair: only our own sockets are closed, and exit() ends the thread. */
     np_poller_close(c.poller);
