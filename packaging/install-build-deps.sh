@@ -7,7 +7,8 @@
 # for the desktop app, with Xvfb, D-Bus, xdotool and ImageMagick for its tests
 # (a private X server, typing into the real window, screenshots); and the
 # packaging tools the packaging tests use (dpkg-shlibdeps, makensis,
-# desktop-file-validate, appstreamcli, systemd-analyze, man). Their services
+# desktop-file-validate, appstreamcli, systemd-analyze, man); valgrind for
+# the memcheck runs of natterd. Their services
 # are not started: the tests start their own copies on loopback.
 set -eu
 if [ "$(id -u)" -ne 0 ]; then
@@ -23,4 +24,5 @@ apt-get install -y -q \
     libgtk-4-dev libadwaita-1-dev libsqlite3-dev \
     adwaita-icon-theme fonts-cantarell \
     xvfb xauth xdotool imagemagick dbus dbus-x11 \
-    dpkg-dev make nsis desktop-file-utils appstream systemd man-db
+    dpkg-dev make nsis desktop-file-utils appstream systemd man-db \
+    valgrind
