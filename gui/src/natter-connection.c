@@ -20,6 +20,7 @@
 #define RETRY_MAX_S          60
 #define PING_INTERVAL_MS     (240 * 1000)
 #define PING_TIMEOUT_MS      (300 * 1000)
+#define HISTORY_RECOVERED_US (30 * G_USEC_PER_SEC)   /* history works again after this long without a failure */
 
 struct _NatterConnection
 {
@@ -40,7 +41,7 @@ struct _NatterConnection
   gboolean               want_online;     /* keep reconnecting */
   gboolean               session_started;
   gboolean               quitting;        /* the drop is the user's /quit */
-  gboolean               history_failing;
+  gint64                 history_failed_at;   /* monotonic µs of the last failed write, 0 */
   guint                  attempt;         /* reconnect attempts since the last success */
   gint64                 retry_at;        /* monotonic µs */
   guint                  retry_id;
@@ -321,18 +322,27 @@ flush (NatterConnection *self)
       g_autoptr(GError) error = NULL;
       gboolean stored = FALSE;
 
+      gint64 now = g_get_monotonic_time ();
+
       if (natter_buffer_flush (g_ptr_array_index (dirty, i), &stored, &error))
         {
-          if (stored)
-            self->history_failing = FALSE;
+          /* A nearly full disk lets a small write through now and then:
+           * history counts as working again only after a quiet spell, so the
+           * user is told once per outage, not once per lucky write. */
+          if (stored && self->history_failed_at != 0 &&
+              now - self->history_failed_at >= HISTORY_RECOVERED_US)
+            self->history_failed_at = 0;
         }
-      else if (!self->history_failing)
+      else
         {
-          g_autofree char *text = g_strdup_printf ("Messages are not being saved: %s",
-                                                   error != NULL ? error->message : "unknown error");
+          if (self->history_failed_at == 0)
+            {
+              g_autofree char *text = g_strdup_printf ("Messages are not being saved: %s",
+                                                       error != NULL ? error->message : "unknown error");
 
-          self->history_failing = TRUE;
-          g_signal_emit (self, signals[HISTORY_ERROR], 0, text);
+              g_signal_emit (self, signals[HISTORY_ERROR], 0, text);
+            }
+          self->history_failed_at = now;
         }
     }
 
