@@ -18,6 +18,8 @@
 /* Object data kept on each model while another one is shown. */
 #define STATE_AT_BOTTOM "natter-message-view-at-bottom"
 #define STATE_ANCHOR    "natter-message-view-anchor"
+/* Object data on each list item: the row widget setup_row() made for it. */
+#define ITEM_ROW        "natter-message-view-row"
 
 struct _NatterMessageView
 {
@@ -299,6 +301,9 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_child (item, row);
   g_ptr_array_add (self->rows, row);
+  /* By the time "teardown" is emitted GTK has already taken the child off
+   * the list item (and freed it): remember which row to forget. */
+  g_object_set_data (G_OBJECT (item), ITEM_ROW, row);
 }
 
 static void
@@ -326,8 +331,9 @@ teardown_row (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               NatterMessageView        *self)
 {
-  GtkWidget *row = gtk_list_item_get_child (item);
+  gpointer row = g_object_steal_data (G_OBJECT (item), ITEM_ROW);
 
+  /* Only the address is compared: the row itself may be gone already. */
   if (row != NULL)
     g_ptr_array_remove_fast (self->rows, row);
 }

@@ -662,6 +662,49 @@ test_view_dark_and_nick (void)
   fixture_close (&f);
 }
 
+/* Rows the list tears down (a long chat followed by a short one needs far
+ * fewer) must be forgotten: a later nick change or dark/light switch
+ * re-renders the rows the view keeps, and a torn-down one would be freed
+ * memory. */
+static void
+on_row_gone (gpointer data, GObject *where_the_row_was)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_view_rows_torn_down (void)
+{
+  g_autoptr (NatterMessageModel) big = make_model (3000, "big");
+  g_autoptr (NatterMessageModel) small = make_model (2, "small");
+  AdwStyleManager *sm = adw_style_manager_get_default ();
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  guint gone = 0;
+  Fixture f = { 0 };
+
+  fixture_open (&f, big);
+  collect_rows (GTK_WIDGET (list_of (f.view)), rows);
+  g_assert_cmpuint (rows->len, >, 10);
+  for (guint i = 0; i < rows->len; i++)
+    g_object_weak_ref (rows->pdata[i], on_row_gone, &gone);
+
+  natter_message_view_set_model (f.view, small);
+  settle (f.view);
+  natter_message_view_set_model (f.view, NULL);
+  settle (f.view);
+  /* The point of the test: rows really were destroyed. */
+  g_assert_cmpuint (gone, >, 0);
+
+  natter_message_view_set_nick (f.view, "someone-else");
+  adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_FORCE_DARK);
+  settle (f.view);
+  adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_DEFAULT);
+  natter_message_view_set_model (f.view, big);
+  settle (f.view);
+  natter_message_view_set_nick (f.view, "me");
+  fixture_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -682,5 +725,6 @@ main (int argc, char **argv)
   g_test_add_func ("/message-view/events", test_view_events);
   g_test_add_func ("/message-view/switch-models", test_view_switch_models);
   g_test_add_func ("/message-view/dark-and-nick", test_view_dark_and_nick);
+  g_test_add_func ("/message-view/rows-torn-down", test_view_rows_torn_down);
   return g_test_run ();
 }
