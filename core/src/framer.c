@@ -4,18 +4,29 @@
  * the held bytes were searched, so a line fed a byte at a time is searched
  * once, and the buffer is compacted only when new bytes do not fit at its end,
  * which moves each byte at most once (moved bytes land at the front, where the
- * next compaction cannot reach them before they are read). */
+ * next compaction cannot reach them before they are read).
+ *
+ * Memory is held only while bytes are: a chat client's line usually arrives
+ * whole in one read and is read at once, so the buffer of a server's
+ * connection is a small allocation that lives for one read; it grows past
+ * FRAME_BUF_MIN only for long lines or bursts, and ten thousand idle
+ * connections hold none at all. */
 #include "natter/msg.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#define FRAME_BUF_MIN 512   /* a whole 512-byte IRC line and its ending, mostly */
 
 void nt_framer_init(nt_framer *f)
 {
-    f->len = 0;
-    f->start = 0;
-    f->scan = 0;
-    f->skip_lf = 0;
-    f->discarding = 0;
+    memset(f, 0, sizeof *f);
+}
+
+void nt_framer_free(nt_framer *f)
+{
+    free(f->buf);
+    nt_framer_init(f);
 }
 
 static void compact(nt_framer *f)
@@ -28,16 +39,48 @@ static void compact(nt_framer *f)
     f->len = held;
 }
 
+/* Room for want more bytes at the end, growing by doubling up to
+ * NT_FRAME_BUF_MAX: how many fit (0 only when full or out of memory). */
+static size_t make_room(nt_framer *f, size_t want)
+{
+    size_t need, cap;
+    char *p;
+    if (want > NT_FRAME_BUF_MAX - f->len)
+        want = NT_FRAME_BUF_MAX - f->len;
+    need = f->len + want;
+    if (need <= f->cap)
+        return want;
+    cap = f->cap ? f->cap : FRAME_BUF_MIN;
+    while (cap < need)
+        cap *= 2;
+    if (cap > NT_FRAME_BUF_MAX)
+        cap = NT_FRAME_BUF_MAX;
+    if (!(p = realloc(f->buf, cap)))
+        return f->cap - f->len;
+    f->buf = p;
+    f->cap = cap;
+    return want;
+}
+
 size_t nt_framer_feed(nt_framer *f, const char *data, size_t len)
 {
     size_t room;
+    if (f->lost)
+        return len;   /* dropped until the overflow is reported */
     if (f->start == f->len) {
         /* Everything was read: start over at the front for free. */
         f->start = f->len = f->scan = 0;
-    } else if (len > sizeof f->buf - f->len && f->start > 0) {
+    } else if (len > f->cap - f->len && f->start > 0) {
         compact(f);
     }
-    room = sizeof f->buf - f->len;
+    room = make_room(f, len);
+    if (room == 0 && len > 0 && f->len < NT_FRAME_BUF_MAX) {
+        /* Not full, yet nothing fits: out of memory. Say so through
+         * nt_framer_next rather than leave the caller feeding forever. */
+        f->lost = 1;
+        f->start = f->len = f->scan = 0;
+        return len;
+    }
     if (len > room)
         len = room;
     if (len > 0)
@@ -67,6 +110,16 @@ static void drop_lf_after_cr(nt_framer *f)
     f->skip_lf = 0;
 }
 
+/* Nothing is held any more: give the buffer back. */
+static void release_if_empty(nt_framer *f)
+{
+    if (f->start == f->len && f->buf) {
+        free(f->buf);
+        f->buf = NULL;
+        f->cap = f->start = f->len = f->scan = 0;
+    }
+}
+
 /* No line end is held. An overlong line is dropped as it arrives; a line that
  * has just outgrown the buffer is reported, once, and dropped from then on. */
 static nt_frame_result no_line_end(nt_framer *f)
@@ -74,6 +127,7 @@ static nt_frame_result no_line_end(nt_framer *f)
     f->scan = f->len;
     if (f->discarding) {
         f->start = f->len = f->scan = 0;
+        release_if_empty(f);
         return NT_FRAME_NEED_MORE;
     }
     if (f->len - f->start > NT_FRAME_MAX) {
@@ -81,11 +135,17 @@ static nt_frame_result no_line_end(nt_framer *f)
         f->start = f->len = f->scan = 0;
         return NT_FRAME_OVERFLOW;
     }
+    release_if_empty(f);
     return NT_FRAME_NEED_MORE;
 }
 
 nt_frame_result nt_framer_next(nt_framer *f, const char **line, size_t *len)
 {
+    if (f->lost) {
+        f->lost = 0;
+        f->discarding = 1;   /* the line we could not hold is dropped whole */
+        return NT_FRAME_OVERFLOW;
+    }
     for (;;) {
         size_t begin, end;
         drop_lf_after_cr(f);

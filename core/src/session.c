@@ -318,6 +318,7 @@ void nt_session_free(nt_session *s)
     free(s->server_name);
     free(s->away_text);
     free(s->out.data);
+    nt_framer_free(&s->framer);
     free(s);
 }
 
@@ -341,7 +342,7 @@ static void reset_connection(nt_session *s)
     free(s->away_text);
     s->away_text = NULL;
     s->out.head = s->out.len = 0;  /* unsent bytes were for the old connection */
-    nt_framer_init(&s->framer);
+    nt_framer_free(&s->framer);
 }
 
 void nt_session_start(nt_session *s, int64_t now)

@@ -70,7 +70,7 @@ static void feed_str(const char *s)
 
 static void reset(void)
 {
-    nt_framer_init(&g_f);
+    nt_framer_free(&g_f);
     memset(&g_got, 0, sizeof g_got);
 }
 
@@ -146,7 +146,7 @@ static void test_full_buffer(void)
     while (off < n) {
         took = nt_framer_feed(&g_f, data + off, n - off);
         if (took < n - off)
-            CHECK(g_f.len == sizeof g_f.buf);   /* fewer only when full */
+            CHECK(g_f.len == NT_FRAME_BUF_MAX);   /* fewer only when full */
         off += took;
         drain(&g_f, &g_got);
     }
@@ -267,7 +267,7 @@ static void test_random_splits(void)
     memset(data + 35000, 'L', NT_FRAME_MAX + 1);
     memset(data + 45000, 'L', NT_FRAME_MAX - 1);
     memset(&want, 0, sizeof want);
-    nt_framer_init(&g_f);
+    nt_framer_free(&g_f);
     feed_all(&g_f, &want, data, sizeof data);
     CHECK(!want.bad);
     CHECK(want.overflows >= 2);
@@ -289,6 +289,34 @@ static void test_random_splits(void)
     }
 }
 
+/* Memory only while bytes are held: whole lines leave no buffer behind; a
+ * partial line keeps one of about its size; a long line grows it. */
+static void test_buffer_on_demand(void)
+{
+    static char big[3000];
+    reset();
+    CHECK(g_f.buf == NULL && g_f.cap == 0);
+    feed_str("PRIVMSG #a :hi\r\nPING x\r\n");
+    CHECK_STR(g_got.text, "PRIVMSG #a :hi|PING x|");
+    CHECK(g_f.buf == NULL && g_f.cap == 0);          /* read whole: given back */
+    feed_str("NICK al");
+    CHECK(g_f.buf != NULL && g_f.cap <= 512);        /* a partial line: a small buffer */
+    feed_str("ice\r\n");
+    CHECK_STR(g_got.text, "PRIVMSG #a :hi|PING x|NICK alice|");
+    CHECK(g_f.buf == NULL);
+    memset(big, 'b', sizeof big);
+    feed_all(&g_f, &g_got, big, sizeof big);
+    CHECK(g_f.cap >= sizeof big && g_f.cap <= NT_FRAME_BUF_MAX);
+    feed_str("\n");
+    CHECK_INT(g_got.lines, 4);
+    CHECK(g_f.buf == NULL);
+    /* A CR ending with its LF still to come holds nothing either. */
+    feed_str("QUIT\r");
+    CHECK(g_f.buf == NULL && g_f.skip_lf == 1);
+    nt_framer_free(&g_f);
+    CHECK(g_f.buf == NULL && g_f.skip_lf == 0);
+}
+
 int main(void)
 {
     NP_TEST_INIT();
@@ -298,6 +326,7 @@ int main(void)
     RUN(test_overflow_boundary);
     RUN(test_huge_line);
     RUN(test_byte_at_a_time);
+    RUN(test_buffer_on_demand);
     RUN(test_random_splits);
     return NP_TEST_DONE();
 }

@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!c->open) {
                 c->open = 1;
                 c->id = ++g_next_id;
-                nt_framer_init(&c->framer);
+                nt_framer_free(&c->framer);   /* a fresh framer (memset one: empty) */
                 nt_engine_connect(e, c->id, (op & 0x80) ? "10.0.0.2" : "127.0.0.1", now);
             }
         } else if (kind <= 4) {
@@ -166,6 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int k = 0; k < NCONN; k++)
         if (g_conns[k].open)
             abort();   /* shutdown closes every connection */
+    for (int k = 0; k < NCONN; k++)
+        nt_framer_free(&g_conns[k].framer);
     nt_engine_free(e);
     return 0;
 }

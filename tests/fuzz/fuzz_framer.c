@@ -62,6 +62,7 @@ static void run(const char *data, size_t size, size_t piece, tally *t)
         size -= took;
     }
     drain(t);
+    nt_framer_free(&g_f);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -86,28 +86,43 @@ NT_API nt_msg_err nt_msg_serialize_notags(const nt_msg *m, char *buf, size_t cap
  * peer that sends more than NT_FRAME_MAX bytes without a line end is reported
  * with NT_FRAME_OVERFLOW, once, and the rest of that line is discarded (the
  * caller normally closes the connection: a server that keeps re-reading a full
- * buffer spins at 100% CPU). */
+ * buffer spins at 100% CPU).
+ *
+ * The framer holds memory only while it holds bytes: its buffer is allocated
+ * when bytes are fed, grown as a line needs (up to NT_FRAME_MAX + 1), and
+ * freed once every byte has been read. So a server's idle connection costs
+ * no buffer, however many there are. Call nt_framer_free when done with a
+ * framer that may still hold bytes. */
 
 typedef struct nt_framer {
-    char buf[NT_FRAME_MAX + 1];
+    char *buf;            /* NULL while nothing is held */
+    size_t cap;           /* bytes allocated at buf */
     size_t len;           /* bytes held */
     size_t start;         /* first unread byte */
     size_t scan;          /* bytes before this index hold no line end: searching resumes here */
     int skip_lf;          /* the last line ended with CR: a following LF is part of it */
     int discarding;       /* inside an overlong line */
+    int lost;             /* out of memory: report NT_FRAME_OVERFLOW, then discard */
 } nt_framer;
 
 typedef enum nt_frame_result {
     NT_FRAME_NEED_MORE = 0,   /* no complete line held */
     NT_FRAME_LINE,            /* *line / *len: one line, without its ending */
-    NT_FRAME_OVERFLOW         /* a line went past NT_FRAME_MAX */
+    NT_FRAME_OVERFLOW         /* a line went past NT_FRAME_MAX (or there was no
+                                 memory to hold it): close the connection */
 } nt_frame_result;
 
+#define NT_FRAME_BUF_MAX (NT_FRAME_MAX + 1)   /* the most a framer holds */
+
 NT_API void nt_framer_init(nt_framer *f);
+/* Release the buffer (and any bytes held); the framer is empty, as after init. */
+NT_API void nt_framer_free(nt_framer *f);
 /* Append up to len bytes; returns how many were taken (fewer when the buffer
  * is full: take lines with nt_framer_next and feed the rest again). */
 NT_API size_t nt_framer_feed(nt_framer *f, const char *data, size_t len);
-/* The next line; it stays valid until the next nt_framer_feed. */
+/* The next line; it stays valid until the next nt_framer_feed or
+ * nt_framer_next (handle it, or copy it, first). Once it says
+ * NT_FRAME_NEED_MORE with nothing held, the buffer is given back. */
 NT_API nt_frame_result nt_framer_next(nt_framer *f, const char **line, size_t *len);
 
 NT_END_DECLS

@@ -763,6 +763,7 @@ void irc_close(irc_conn *c)
     if (c->open)
         np_socket_close(c->sock);
     c->open = 0;
+    nt_framer_free(&c->framer);
 }
 
 np_err irc_send(irc_conn *c, const char *fmt, ...)
