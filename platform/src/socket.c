@@ -166,6 +166,8 @@ struct io {
     void *buf;               /* receive side */
     size_t len;
     int flags;
+    const np_iovec *iov;     /* sendv: the pieces (len is their total) */
+    int iovcnt;
     const np_addr *to;
     np_addr *from;           /* never NULL for recvfrom and accept */
     size_t done;             /* bytes the call moved */
@@ -237,6 +239,36 @@ static np_err op_recv(struct np_sock *s, struct io *io)
     NP_OS_TRACE(n, r, "%s(%lld, %llu) -> recv(%lld, %p, %llu, %s)", io->caller, FD(s),
                 (unsigned long long)io->len, FD(s), io->buf, (unsigned long long)len,
                 io->flags ? "MSG_PEEK" : "0");
+    io->done = r.err == NP_OK ? (size_t)n : 0;
+    return r.err;
+}
+
+static np_err op_sendv(struct np_sock *s, struct io *io)
+{
+    np_sys_iov v[NP_IOV_MAX];
+    size_t len = io_clamp(io->len), left;
+    np_sys_ssize n = -1;
+    np_os_res r;
+    np_err inj;
+    int cnt = 0;
+
+    if (NP_FAULT(NP_FAULT_SEND, &inj, &len)) {
+        r = np_os_injected(inj);
+    } else {
+        /* Up to len bytes (a short fault, or the clamp, cuts the last piece). */
+        for (left = len; cnt < io->iovcnt && left > 0; cnt++) {
+            size_t piece = io->iov[cnt].len < left ? io->iov[cnt].len : left;
+            np_sys_iov_set(&v[cnt], io->iov[cnt].base, piece);
+            left -= piece;
+        }
+        if (cnt == 0)   /* nothing to send: one empty piece, as send(p, 0) */
+            np_sys_iov_set(&v[cnt++], io->iov[0].base, 0);
+        n = np_sys_sendv(s->fd, v, cnt);
+        r = np_os_result(n < 0);
+    }
+    NP_OS_TRACE(n, r, "np_sendv(%lld, %d pieces, %llu) -> %s(%lld, [%d], %llu, %s)", FD(s),
+                io->iovcnt, (unsigned long long)io->len, NP_SYS_SENDV_NAME, FD(s), cnt,
+                (unsigned long long)len, SEND_FLAGS_TEXT);
     io->done = r.err == NP_OK ? (size_t)n : 0;
     return r.err;
 }
@@ -823,6 +855,28 @@ np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
     io.cbuf = buf;
     io.len = len;
     return io_once(s, 1, op_send, &io, sent);
+}
+
+np_err np_sendv(np_socket_t s, const np_iovec *iov, int iovcnt, size_t *sent)
+{
+    struct io io;
+    size_t total = 0;
+    np_err err = io_args(s, iov, (size_t)iovcnt, sent);
+
+    if (err != NP_OK)
+        return err;
+    if (iovcnt < 1 || iovcnt > NP_IOV_MAX)
+        return bad_arg();
+    for (int i = 0; i < iovcnt; i++) {
+        if ((!iov[i].base && iov[i].len) || iov[i].len > (size_t)-1 - total)
+            return bad_arg();
+        total += iov[i].len;
+    }
+    io_init(&io, "np_sendv");
+    io.iov = iov;
+    io.iovcnt = iovcnt;
+    io.len = total;
+    return io_once(s, 1, op_sendv, &io, sent);
 }
 
 static np_err recv_common(np_socket_t s, void *buf, size_t len, size_t *got, int flags,

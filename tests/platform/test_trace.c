@@ -59,9 +59,9 @@ static long long fd_num(np_socket_t s)
 static void test_trace_lines(void)
 {
     char path[256], want[256], line[1024];
-    np_socket_t s, l, c;
+    np_socket_t s, l, c, v;
     np_addr lo, la, closed;
-    long long sfd, cfd;
+    long long sfd, cfd, vfd;
     long native;
     CHECK(!np_trace_enabled());
     np_test_temp_path(path, sizeof path, "trace");
@@ -81,6 +81,16 @@ static void test_trace_lines(void)
     CHECK_ERR(np_connect(c, &closed), NP_ECONNREFUSED);
     native = np_last_native_error();
     np_socket_close(c);
+    {
+        np_iovec iov[2] = { { "ab", 2 }, { "cde", 3 } };
+        size_t sent = 0;
+        CHECK_OK(np_socket_open(NP_AF_INET, NP_SOCK_STREAM, &v));
+        vfd = fd_num(v);
+        CHECK_OK(np_connect(v, &la));
+        CHECK_OK(np_sendv(v, iov, 2, &sent));
+        CHECK_INT(sent, 5);
+        np_socket_close(v);
+    }
     np_trace_disable();
     CHECK(!np_trace_enabled());
     /* Not traced any more. */
@@ -116,6 +126,12 @@ static void test_trace_lines(void)
     CHECK_MSG(strstr(line, "ECONNREFUSED ->") != NULL, "connect line lacks the native name: %s", line);
     CHECK_MSG(strstr(line, pt_is_windows() ? "WSA=" : "errno=") != NULL,
               "connect line lacks the native code label: %s", line);
+
+    /* np_sendv(<fd>, 2 pieces, 5) -> sendmsg(<fd>, [2], 5, MSG_NOSIGNAL) = 5 */
+    snprintf(want, sizeof want, "np_sendv(%lld, 2 pieces, 5) -> %s(%lld, [2], 5, ", vfd,
+             pt_is_windows() ? "WSASend" : "sendmsg", vfd);
+    CHECK_MSG(find_line(text, want, " = 5", NULL, line, sizeof line), "no sendv line \"%s\"",
+              want);
 
     /* close: "close(" on POSIX, "closesocket(" on Windows, with the fd. */
     snprintf(want, sizeof want, pt_is_windows() ? "closesocket(%lld" : "close(%lld", sfd);

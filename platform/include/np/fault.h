@@ -32,7 +32,7 @@
 NP_BEGIN_DECLS
 
 typedef enum np_fault_op {
-    NP_FAULT_SEND = 0,    /* send() inside np_send / np_sendall */
+    NP_FAULT_SEND = 0,    /* send() inside np_send / np_sendall, sendmsg in np_sendv */
     NP_FAULT_RECV,        /* recv() inside np_recv / np_recv_exact / np_recv_peek */
     NP_FAULT_SENDTO,
     NP_FAULT_RECVFROM,

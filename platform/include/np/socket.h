@@ -123,6 +123,21 @@ NP_API np_err np_getpeername(np_socket_t s, np_addr *out);
  * len. Lengths above INT_MAX are clamped on Windows, whose send() takes int. */
 NP_API np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent);
 
+/* One piece of a gathered send. */
+typedef struct np_iovec {
+    const void *base;
+    size_t len;
+} np_iovec;
+
+/* The most pieces one np_sendv takes. */
+#define NP_IOV_MAX 64
+
+/* Gathered send(): the iovcnt pieces (1 to NP_IOV_MAX), in order, with one OS
+ * call (sendmsg / WSASend), so many small buffers leave in one system call and
+ * can share a TCP segment. Like np_send it may take fewer bytes than all the
+ * pieces hold: *sent (may be NULL) counts them across pieces. */
+NP_API np_err np_sendv(np_socket_t s, const np_iovec *iov, int iovcnt, size_t *sent);
+
 /* recv(): NP_OK with *got == 0 means the peer closed its side (end of stream). */
 NP_API np_err np_recv(np_socket_t s, void *buf, size_t len, size_t *got);
 
