@@ -284,8 +284,9 @@ void nt_srv_route_outputs(nt_engine *e, const nt_conn_table *t,
         void *item = nt_table_get(t, out.conn);
         if (out.kind == NT_OUT_SEND) {
             if (item)
-                on_send(ctx, item, out.line);
-            nt_line_unref(out.line);
+                on_send(ctx, item, out.line);   /* which owns the reference now */
+            else
+                nt_line_unref(out.line);
         } else if (item) {
             on_close(ctx, item, out.reason);
         }

@@ -1,7 +1,9 @@
 /* libnatter: the event transport — one thread, one np_poller, non-blocking
  * sockets. Every read goes straight into the engine; the lines it produces are
- * appended to per-connection buffers and flushed once per loop turn (one send
- * per connection however many lines were queued), then on writability.
+ * queued per connection by reference (a broadcast's one serialized line is
+ * shared by every member's queue) and flushed once per loop turn with
+ * gathered sends (np_sendv: one system call for up to NP_IOV_MAX lines), then
+ * on writability.
  *
  * A connection's life: OPEN (reading, writing) -> CLOSING (the engine asked to
  * close: flush what is queued, read nothing) -> LINGER (our FIN is sent: read
@@ -19,14 +21,16 @@ enum { EV_OPEN, EV_CLOSING, EV_LINGER };
 typedef struct ev_conn {
     nt_conn_id id;
     np_socket_t sock;
-    int state;
-    int registered;
-    int dead;            /* over SendQ: nt_engine_closed is pending */
-    int dirty;           /* on the flush list */
-    int gone;            /* destroyed: freed at the end of the loop turn */
-    unsigned watching;   /* NP_POLL_* registered */
+    unsigned char state;
+    unsigned char dead;          /* over SendQ: nt_engine_closed is pending */
+    unsigned char dirty;         /* on the flush list */
+    unsigned char gone;          /* destroyed: freed at the end of the loop turn */
+    unsigned char trim_listed;   /* on the trim list: its output buffer may be idle */
+    unsigned char out_used;      /* output queued since the last trim pass */
+    unsigned char watching;      /* NP_POLL_* registered */
+    int registered;              /* logged as registered (nt_srv_input) */
     int64_t deadline;    /* CLOSING / LINGER: give up at this np_now_ms() */
-    nt_outbuf out;
+    nt_lineq out;        /* what is still to send, as the engine's lines */
     nt_framer framer;
 } ev_conn;
 
@@ -34,6 +38,8 @@ typedef struct ev_loop {
     nt_server *srv;
     nt_conn_table conns;
     nt_id_list dirty, killed;     /* flush list, SendQ victims */
+    nt_id_list trim;              /* empty output buffers, freed if still unused */
+    int64_t next_trim;            /* np_now_ms() of the next trim pass, 0: none due */
     nt_graves graves;
     size_t closing;               /* connections in CLOSING or LINGER */
     int listening;
@@ -42,7 +48,7 @@ typedef struct ev_loop {
 static void set_watch(ev_loop *L, ev_conn *c)
 {
     unsigned want = c->state == EV_CLOSING ? 0 : NP_POLL_IN;
-    if (nt_outbuf_pending(&c->out))
+    if (c->out.bytes > 0)
         want |= NP_POLL_OUT;
     if (want != c->watching && np_poller_modify(L->srv->poller, c->sock, want, c) == NP_OK)
         c->watching = want;
@@ -57,7 +63,8 @@ static void destroy(ev_loop *L, ev_conn *c)
     np_poller_remove(L->srv->poller, c->sock);
     np_socket_close(c->sock);
     nt_table_remove(&L->conns, c->id);
-    nt_outbuf_free(&c->out);
+    nt_lineq_free(&c->out);
+    nt_framer_free(&c->framer);
     c->gone = 1;
     nt_graves_add(&L->graves, c);
 }
@@ -85,13 +92,16 @@ static void queue_line(void *ctx, void *item, nt_line *line)
 {
     ev_loop *L = ctx;
     ev_conn *c = item;
-    if (c->state != EV_OPEN || c->dead)
-        return;
-    if (nt_outbuf_append(&c->out, nt_line_data(line), nt_line_len(line), 0,
-                         L->srv->cfg.engine.sendq_bytes) == 0)
-        mark_dirty(L, c);
-    else if (nt_ids_push(&L->killed, c->id) == 0)
-        c->dead = 1;
+    if (c->state == EV_OPEN && !c->dead) {
+        c->out_used = 1;
+        if (nt_lineq_push(&c->out, line, 0, L->srv->cfg.engine.sendq_bytes) == 0) {
+            mark_dirty(L, c);
+            return;
+        }
+        if (nt_ids_push(&L->killed, c->id) == 0)
+            c->dead = 1;
+    }
+    nt_line_unref(line);
 }
 
 /* Take every output of the engine, and report SendQ victims back to it (which
@@ -125,20 +135,62 @@ static void lost(ev_loop *L, ev_conn *c, np_err err)
     }
 }
 
-/* One send per call: the loop comes back on writability for the rest. */
+/* An output buffer just emptied: keep it for the next lines, but give it back
+ * if it stays unused for a trim pass or two (NT_SRV_TRIM_MS), so that idle
+ * connections hold no buffer and busy ones never allocate per message. */
+static void note_flushed(ev_loop *L, ev_conn *c)
+{
+    if (c->trim_listed || c->out.cap == 0 || nt_ids_push(&L->trim, c->id) != 0)
+        return;
+    c->trim_listed = 1;
+    if (L->next_trim == 0)
+        L->next_trim = np_now_ms() + NT_SRV_TRIM_MS;
+}
+
+static void trim_idle_buffers(ev_loop *L, int64_t now)
+{
+    size_t keep = 0;
+    if (L->next_trim == 0 || now < L->next_trim)
+        return;
+    for (size_t i = 0; i < L->trim.n; i++) {
+        ev_conn *c = nt_table_get(&L->conns, L->trim.ids[i]);
+        if (!c)
+            continue;
+        if (c->out.n == 0 && !c->out_used) {
+            nt_lineq_free(&c->out);
+            c->trim_listed = 0;
+            continue;
+        }
+        c->out_used = 0;
+        L->trim.ids[keep++] = c->id;
+    }
+    L->trim.n = keep;
+    L->next_trim = keep > 0 ? now + NT_SRV_TRIM_MS : 0;
+}
+
+/* Gathered sends of the queued lines until the queue is empty or the kernel
+ * takes less than it was offered (then the loop comes back on writability). */
 static void flush(ev_loop *L, ev_conn *c)
 {
-    size_t pending = nt_outbuf_pending(&c->out);
-    if (pending > 0) {
-        size_t sent = 0;
-        np_err err = np_send(c->sock, nt_outbuf_head(&c->out), pending, &sent);
+    while (c->out.n > 0) {
+        np_iovec iov[NP_IOV_MAX];
+        int k = nt_lineq_iov(&c->out, iov, NP_IOV_MAX);
+        size_t offered = 0, sent = 0;
+        np_err err;
+        for (int i = 0; i < k; i++)
+            offered += iov[i].len;
+        err = np_sendv(c->sock, iov, k, &sent);
         if (err != NP_OK && err != NP_EAGAIN) {
             lost(L, c, err);
             return;
         }
-        nt_outbuf_consume(&c->out, sent);
+        nt_lineq_consume(&c->out, sent);
+        if (c->out.n == 0)
+            note_flushed(L, c);
+        if (sent < offered)
+            break;
     }
-    if (c->state == EV_CLOSING && nt_outbuf_pending(&c->out) == 0) {
+    if (c->state == EV_CLOSING && c->out.n == 0) {
         np_shutdown(c->sock, NP_SHUT_WR);
         c->state = EV_LINGER;
         c->deadline = np_now_ms() + NT_SRV_LINGER_MS;
@@ -205,11 +257,12 @@ static int is_listener(const np_poll_event *ev)
     return ev->data == NULL;
 }
 
-/* Deadlines of closing connections, and the pause after running out of
- * descriptors. */
+/* Deadlines of closing connections, the pause after running out of
+ * descriptors, and output buffers left idle. */
 static void sweep(ev_loop *L, int64_t now)
 {
     nt_srv_accept_resume(L->srv, now);
+    trim_idle_buffers(L, now);
     if (L->closing > 0) {
         size_t pos = 0;
         ev_conn *c;
@@ -233,6 +286,10 @@ static int64_t wait_timeout(const ev_loop *L, int64_t until_shutdown)
     /* Closing connections have deadlines; this is coarse on purpose. */
     if (L->closing > 0)
         t = nt_srv_cap_ms(t, 100);
+    if (L->next_trim) {
+        int64_t d = L->next_trim - np_now_ms();
+        t = nt_srv_cap_ms(t, d < 0 ? 0 : d);
+    }
     t = nt_srv_accept_timeout(L->srv, t);
     return nt_srv_cap_ms(t, until_shutdown);
 }
@@ -303,5 +360,6 @@ out:
     nt_table_free(&L.conns);
     nt_ids_free(&L.dirty);
     nt_ids_free(&L.killed);
+    nt_ids_free(&L.trim);
     return err;
 }

@@ -235,6 +235,7 @@ static void destroy(fk_hub *H, fk_conn *c)
     np_socket_close(c->pair);
     nt_table_remove(&H->conns, c->id);
     nt_outbuf_free(&c->out);
+    nt_framer_free(&c->framer);
     c->gone = 1;
     H->unreaped++;
     nt_graves_add(&H->graves, c);
@@ -264,11 +265,13 @@ static void send_line(void *ctx, void *item, nt_line *line)
     /* Room for the child's own SendQ plus what is in flight: the child is
      * the one that measures a slow client; this only bounds a stuck child. */
     size_t limit = H->srv->cfg.engine.sendq_bytes ? H->srv->cfg.engine.sendq_bytes * 2 : 0;
-    if (c->state != FK_OPEN || c->broken)
-        return;
-    if (frame_append(&c->out, 'D', nt_line_data(line), nt_line_len(line), limit) == 0)
+    int queued = c->state == FK_OPEN && !c->broken &&
+                 frame_append(&c->out, 'D', nt_line_data(line), nt_line_len(line), limit) == 0;
+    int over = c->state == FK_OPEN && !c->broken && !queued;
+    nt_line_unref(line);   /* the bytes are copied into the frame */
+    if (queued)
         mark_dirty(H, c);
-    else
+    else if (over)
         lost(H, c, "SendQ exceeded");   /* reentrant drain: see lost() */
 }
 

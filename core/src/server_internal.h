@@ -25,6 +25,8 @@
 /* Bytes read from one connection per readiness report: fairness between a
  * flooding client and everyone else. */
 #define NT_SRV_READ_CHUNK 16384
+/* An emptied output buffer unused for this long (to twice as long) is freed. */
+#define NT_SRV_TRIM_MS 1000
 /* After a failed accept (out of descriptors): how long the listeners rest. */
 #define NT_SRV_ACCEPT_PAUSE_MS 100
 
@@ -129,6 +131,27 @@ void nt_outbuf_consume(nt_outbuf *b, size_t n);
 void nt_outbuf_take(nt_outbuf *b, nt_outbuf *dst);
 void nt_outbuf_free(nt_outbuf *b);
 
+/* ---- output line queue with a SendQ limit (server_lineq.c) ----------------- *
+ * References to the engine's shared lines, sent with np_sendv. */
+
+typedef struct nt_lineq {
+    nt_line **ring;          /* cap (a power of two) slots, NULL until needed */
+    size_t cap, head, n;     /* queued: ring[head], ring[head + 1] ... mod cap */
+    size_t first_off;        /* bytes of the first line already sent */
+    size_t bytes;            /* bytes still to send: what SendQ measures */
+} nt_lineq;
+
+/* Queue line, taking over the caller's reference, unless bytes + extra + its
+ * length would pass limit (0 = none): 0 on success, -1 when over the limit or
+ * out of memory (the reference stays the caller's). */
+int nt_lineq_push(nt_lineq *q, nt_line *line, size_t extra, size_t limit);
+/* Describe up to max queued lines, the first from where sending stopped. */
+int nt_lineq_iov(const nt_lineq *q, np_iovec *iov, int max);
+/* n bytes were sent: drop (unref) the lines they finish. */
+void nt_lineq_consume(nt_lineq *q, size_t n);
+/* Unref everything queued and free the ring. */
+void nt_lineq_free(nt_lineq *q);
+
 /* ---- a connection and the engine ------------------------------------------ */
 
 /* Log a new connection and tell the engine (with peer's address). */
@@ -142,7 +165,8 @@ int nt_srv_input(const nt_server *srv, nt_framer *f, nt_conn_id id, const char *
                  size_t len, int *registered);
 
 /* Hand every pending engine output for a connection still in t to the
- * transport: on_send(ctx, item, line) (the line is unreferenced after it), or
+ * transport: on_send(ctx, item, line), which owns that reference of the line
+ * (it queues it, or unrefs it), or
  * on_close(ctx, item, reason) when the engine asks to close it. Outputs for
  * connections no longer in t are dropped. Both may drain again. */
 void nt_srv_route_outputs(nt_engine *e, const nt_conn_table *t,

@@ -73,6 +73,7 @@ static void route_send(void *ctx, void *item, nt_line *line)
         }
     }
     np_mutex_unlock(c->mu);
+    nt_line_unref(line);   /* copied into the output buffer */
 }
 
 static void route_close(void *ctx, void *item, const char *reason)
@@ -148,6 +149,7 @@ static void conn_release(th_server *ts, th_conn *c)
         return;
     np_socket_close(c->sock);
     nt_outbuf_free(&c->out);
+    nt_framer_free(&c->framer);
     np_cond_destroy(c->cv);
     np_mutex_destroy(c->mu);
     free(c);
