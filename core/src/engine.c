@@ -514,6 +514,7 @@ void nt_engine_connect(nt_engine *e, nt_conn_id id, const char *peer_ip, int64_t
     c->connected_ms = c->last_active_ms = c->last_msg_ms = now;
     c->flood_clock = now;
     c->pass_ok = e->cfg.password == NULL;
+    c->all_idx = (uint32_t)e->nall;
     e->all[e->nall++] = c;
     ip_adjust(e, c->host, +1);
     if (e->next_scan < 0 || now + e->cfg.register_timeout_ms < e->next_scan)
@@ -526,7 +527,7 @@ void nt_whowas_add(nt_engine *e, const nt_client *c, int64_t now)
     nt_strlcpy(w->nick, c->nick, sizeof w->nick);
     nt_strlcpy(w->user, c->user, sizeof w->user);
     nt_strlcpy(w->host, c->host, sizeof w->host);
-    nt_strlcpy(w->real, c->real, sizeof w->real);
+    nt_strlcpy(w->real, nt_client_real(c), sizeof w->real);
     w->when = now;
     e->whowas_next = (e->whowas_next + 1) % NT_WHOWAS_MAX;
     if (e->whowas_count < NT_WHOWAS_MAX)
@@ -536,7 +537,6 @@ void nt_whowas_add(nt_engine *e, const nt_client *c, int64_t now)
 /* Forget c everywhere and free it; outputs already queued for it stay. */
 static void client_free(nt_engine *e, nt_client *c)
 {
-    size_t i;
     while (c->nmems)
         nt_channel_remove_member(e, c->mems[c->nmems - 1]);
     free(c->mems);
@@ -551,13 +551,10 @@ static void client_free(nt_engine *e, nt_client *c)
     nt_flood_forget(e, c);
     ip_adjust(e, c->host, -1);
     nt_imap_del(&e->clients, c->id);
-    for (i = 0; i < e->nall; i++) {
-        if (e->all[i] == c) {
-            e->all[i] = e->all[--e->nall];
-            break;
-        }
-    }
+    e->all[c->all_idx] = e->all[--e->nall];
+    e->all[c->all_idx]->all_idx = c->all_idx;
     free(c->away);
+    free(c->real);
     free(c);
     if (e->nall == 0)
         e->next_scan = -1;       /* nobody left to time out */

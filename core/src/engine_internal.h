@@ -32,11 +32,14 @@
 #  define NT_PRINTF(f, a)
 #endif
 
-/* Buffer sizes; config lengths are clamped below them. */
-#define NT_NICK_BUF 64
-#define NT_USER_BUF 32
-#define NT_HOST_BUF 64
-#define NT_REAL_BUF 256
+/* Buffer sizes; config lengths are clamped below them. Kept tight: a client
+ * holds its nick (twice: as given and folded), user and host inline, and
+ * 10,000 idle clients should cost well under 1 KiB each. The host is the peer
+ * address as text (an IPv6 address takes at most 45 bytes). */
+#define NT_NICK_BUF 32
+#define NT_USER_BUF 16
+#define NT_HOST_BUF 48
+#define NT_REAL_BUF 256       /* the real name is allocated to its length */
 #define NT_CHAN_BUF 64
 #define NT_MASK_BUF (NT_NICK_BUF + NT_USER_BUF + NT_HOST_BUF + 4)
 #define NT_WHOWAS_MAX 256     /* bounded WHOWAS history */
@@ -118,11 +121,15 @@ struct nt_client {
     char fold[NT_NICK_BUF];      /* nick folded: the key in e->nicks */
     char user[NT_USER_BUF];
     char host[NT_HOST_BUF];
-    char real[NT_REAL_BUF];
+    char *real;                  /* NULL until USER: see nt_client_real() */
     char *away;                  /* NULL: here */
-    int registered, got_user, cap_negotiating, pass_ok, oper, invisible, ping_pending;
-    int gone;                   /* the transport closed it: nothing more is sent */
+    unsigned char registered, got_user, cap_negotiating, pass_ok, oper, invisible,
+                  ping_pending;
+    unsigned char gone;          /* the transport closed it: nothing more is sent */
+    unsigned char in_flood_list;
     unsigned caps;               /* NT_CAP_* */
+    unsigned mark;               /* broadcast de-duplication (e->mark_gen) */
+    uint32_t all_idx;            /* index in e->all (swap-removal) */
     int64_t connected_ms, last_active_ms, last_msg_ms, ping_sent_ms;
 
     nt_member **mems;            /* channels joined */
@@ -132,10 +139,13 @@ struct nt_client {
     int64_t flood_clock;
     nt_queued *q_head, *q_tail;
     size_t q_bytes;
-    int in_flood_list;
-
-    unsigned mark;               /* broadcast de-duplication (e->mark_gen) */
 };
+
+/* The real name given with USER ("" before it). */
+static inline const char *nt_client_real(const nt_client *c)
+{
+    return c->real ? c->real : "";
+}
 
 typedef struct nt_ban { char *mask; char *who; int64_t when; } nt_ban;
 

@@ -23,14 +23,14 @@ static void who_reply(nt_engine *e, nt_client *c, const char *chan, const nt_cli
         nt_member_prefix(mem, (c->caps & NT_CAP_MULTI_PREFIX) != 0, pfx);
     snprintf(flags, sizeof flags, "%c%s%s", u->away ? 'G' : 'H', u->oper ? "*" : "", pfx);
     nt_reply(e, c, "352", "%s %s %s %s %s %s :0 %s", chan, u->user, u->host,
-             e->cfg.server_name, u->nick, flags, u->real);
+             e->cfg.server_name, u->nick, flags, nt_client_real(u));
 }
 
 static int who_matches(nt_engine *e, const char *mask, const nt_client *u)
 {
     nt_casemap cm = e->cfg.casemap;
     return nt_mask_match(cm, mask, u->nick) || nt_mask_match(cm, mask, u->user) ||
-           nt_mask_match(cm, mask, u->host) || nt_mask_match(cm, mask, u->real);
+           nt_mask_match(cm, mask, u->host) || nt_mask_match(cm, mask, nt_client_real(u));
 }
 
 void nt_cmd_who(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
@@ -102,7 +102,7 @@ static void whois_one(nt_engine *e, nt_client *c, const char *nick, int64_t now)
         nt_reply(e, c, "318", "%s :End of /WHOIS list", nick);
         return;
     }
-    nt_reply(e, c, "311", "%s %s %s * :%s", u->nick, u->user, u->host, u->real);
+    nt_reply(e, c, "311", "%s %s %s * :%s", u->nick, u->user, u->host, nt_client_real(u));
     whois_channels(e, c, u);
     nt_reply(e, c, "312", "%s %s :%s", u->nick, e->cfg.server_name, e->cfg.network_name);
     if (u->oper)

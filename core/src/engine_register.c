@@ -71,7 +71,14 @@ void nt_cmd_user(nt_engine *e, nt_client *c, const nt_msg *m, int64_t now)
     }
     clean_user(m->params[0], c->user, e->cfg.userlen + 1 < sizeof c->user ?
                e->cfg.userlen + 1 : sizeof c->user);
-    nt_strlcpy(c->real, m->params[3], sizeof c->real);
+    free(c->real);
+    {
+        size_t n = strlen(m->params[3]) + 1;
+        if (n > NT_REAL_BUF)
+            n = NT_REAL_BUF;
+        if ((c->real = malloc(n)) != NULL)
+            nt_strlcpy(c->real, m->params[3], n);   /* cut at a UTF-8 boundary */
+    }
     c->got_user = 1;
     nt_try_register(e, c, now);
 }

