@@ -28,7 +28,7 @@ struct _NatterWindow
   GtkStack          *main_stack;
   GtkRevealer       *status_revealer;
   GtkLabel          *status_label;
-  GtkRevealer       *topic_revealer;
+  GtkWidget         *topic_bar;
   GtkLabel          *topic_label;
   NatterMessageView *message_view;
   GtkRevealer       *members_revealer;
@@ -131,7 +131,7 @@ update_topic (NatterWindow *self)
       gtk_label_set_markup (self->topic_label, markup);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), NULL);
     }
-  gtk_revealer_set_reveal_child (self->topic_revealer, channel);
+  gtk_widget_set_visible (self->topic_bar, channel);
 }
 
 static void
@@ -814,7 +814,7 @@ natter_window_class_init (NatterWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, status_revealer);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, NatterWindow, topic_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NatterWindow, topic_bar);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, topic_label);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, message_view);
   gtk_widget_class_bind_template_child (widget_class, NatterWindow, members_revealer);

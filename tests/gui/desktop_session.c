@@ -251,6 +251,23 @@ ds_screenshot (const char *name)
   return mean;
 }
 
+void
+ds_region (const char *name, int x, int y, int w, int h,
+           double *mean, double *darkest, double *lightest)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("NATTER_SCREENSHOT_DIR"), name, NULL);
+  g_autofree char *cmd = NULL;
+  g_autofree char *out = NULL;
+
+  cmd = g_strdup_printf ("convert %s -crop %dx%d+%d+%d +repage -colorspace Gray "
+                         "-format \"%%[fx:mean] %%[fx:minima] %%[fx:maxima]\" info:",
+                         path, w, h, x, y);
+  ds_run (cmd, &out);
+  g_assert_cmpint (sscanf (out, "%lf %lf %lf", mean, darkest, lightest), ==, 3);
+  g_test_message ("%s %dx%d+%d+%d: mean %.3f, darkest %.3f, lightest %.3f",
+                  name, w, h, x, y, *mean, *darkest, *lightest);
+}
+
 guint16
 ds_free_port (void)
 {

@@ -51,5 +51,9 @@ void          ds_key (const char *keys);
 /* A PNG of the window area into $NATTER_SCREENSHOT_DIR/name; checks it is
  * not blank and returns its mean grey level (0 black .. 1 white). */
 double        ds_screenshot (const char *name);
+/* Grey levels (0 black .. 1 white) of the w x h area at x, y of a screenshot
+ * ds_screenshot saved: their mean, darkest and lightest. */
+void          ds_region (const char *name, int x, int y, int w, int h,
+                         double *mean, double *darkest, double *lightest);
 /* A port nobody listens on right now. */
 guint16       ds_free_port (void);

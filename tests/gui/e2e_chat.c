@@ -8,7 +8,9 @@
  *      Tab completes a nick; Alt+1, Ctrl+PgUp/PgDn and the Ctrl+K quick
  *      switcher move between chats;
  *   4. screenshots in light and dark mode (saved to the build tree) differ
- *      the right way and are not blank;
+ *      the right way, are not blank, show the messages as readable text
+ *      (dark on light, light on dark), and a private chat has no empty topic
+ *      strip above its messages;
  *   5. natterd is killed and restarted on the same port: the app says it is
  *      reconnecting, reconnects and rejoins (the new peer sees it);
  *   6. `natter irc://127.0.0.1:PORT/#other` reaches the running app, which
@@ -25,6 +27,14 @@
 #include <stdio.h>
 #include <string.h>
 #include "desktop_session.h"
+
+/* Where things are in a screenshot: the window (1000x640, from the settings
+ * below) sits at the top left of the screen; its header bars end at about
+ * y = 52; the chat starts right of the 235-pixel sidebar; in a channel the
+ * topic bar takes y = 52..80 and the member list x >= 815. */
+#define SHOT_MESSAGES 250, 120, 550, 110   /* the first messages of #test */
+#define SHOT_BELOW_HEADER 700, 56, 100, 20 /* topic bar in a channel, else the list */
+#define SHOT_EMPTY_LIST 700, 480, 100, 60  /* below the last message */
 
 static np_test_proc *natterd, *peer, *app;
 static char port[16];
@@ -176,6 +186,19 @@ test_chat (void)
   ds_expect (peer, "peer", "*guiuser* just between us", DS_T_EVENT);
   ds_write (peer, "/msg guiuser sure thing");
   ds_expect (app, "app", "ui: shown Test/peer <peer> sure thing", DS_T_EVENT);
+  /* A private chat has no topic: its messages start right below the header,
+   * not under an empty strip. */
+  g_usleep (500 * 1000);
+  ds_screenshot ("natter-query.png");
+  {
+    double band, band_dark, band_light, list, list_dark, list_light;
+
+    ds_region ("natter-query.png", SHOT_BELOW_HEADER, &band, &band_dark, &band_light);
+    ds_region ("natter-query.png", SHOT_EMPTY_LIST, &list, &list_dark, &list_light);
+    g_assert_cmpfloat (list_dark, ==, list_light);
+    g_assert_cmpfloat (band_dark, ==, list_dark);
+    g_assert_cmpfloat (band_light, ==, list_light);
+  }
   ds_type_line ("/join #test");
   ds_expect (app, "app", "ui: selected Test/#test", DS_T_EVENT);
   ds_write (peer, "/topic Natter end-to-end test https://natter.invalid");
@@ -206,6 +229,18 @@ test_chat (void)
   g_usleep (1500 * 1000);
   dark = ds_screenshot ("natter-dark.png");
   g_assert_cmpfloat (dark, <, light - 0.2);
+  /* The messages are there and readable: a light list with dark text, then
+   * a dark list with light text. */
+  {
+    double mean, darkest, lightest;
+
+    ds_region ("natter-light.png", SHOT_MESSAGES, &mean, &darkest, &lightest);
+    g_assert_cmpfloat (mean, >, 0.8);
+    g_assert_cmpfloat (darkest, <, 0.35);
+    ds_region ("natter-dark.png", SHOT_MESSAGES, &mean, &darkest, &lightest);
+    g_assert_cmpfloat (mean, <, 0.3);
+    g_assert_cmpfloat (lightest, >, 0.85);
+  }
   set_scheme ("light");
 
   /* 5. the server goes away and comes back on the same port */
