@@ -231,10 +231,12 @@ int nt_engine_next_output(nt_engine *e, nt_output *out)
     e->out_len--;
     if (e->out_len == 0)
         e->out_head = 0;
-    memset(out, 0, sizeof *out);
+    /* Field by field: this runs once per delivery, and a memset of the
+     * reason buffer would cost more than the rest together. */
     out->kind = (nt_output_kind)it.kind;
     out->conn = it.conn;
     out->line = it.line;
+    out->reason[0] = '\0';
     if (it.reason) {
         nt_strlcpy(out->reason, it.reason, sizeof out->reason);
         free(it.reason);
