@@ -157,8 +157,10 @@ ds_start_app_env (const char *uri, const char *extra_env)
 {
   g_autofree char *path = g_build_filename (bindir, "natter", NULL);
   const char *argv[] = { path, uri, NULL };
+  /* A critical in the app is a bug even when what the test watches still
+   * happens: make it abort the app, which fails the test. */
   const char *env[] = { "NATTER_UI_TRACE=1", "GSETTINGS_BACKEND=keyfile", "GTK_A11Y=none",
-                        extra_env, NULL };
+                        "G_DEBUG=fatal-criticals", extra_env, NULL };
 
   return spawn (argv, env);
 }

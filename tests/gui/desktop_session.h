@@ -27,7 +27,8 @@ int           ds_wait (np_test_proc **p, int64_t timeout_ms);
 np_test_proc *ds_start_natterd (const char *listen, char port[16]);
 /* natter-cli as nick, joined to channel, once it says so. */
 np_test_proc *ds_start_cli (const char *port, const char *nick, const char *channel);
-/* The app with NATTER_UI_TRACE on and the keyfile settings backend; uri may be NULL. */
+/* The app with NATTER_UI_TRACE on, the keyfile settings backend and
+ * criticals fatal (G_DEBUG); uri may be NULL. */
 np_test_proc *ds_start_app (const char *uri);
 /* The same with one more environment entry ("NAME=value", may be NULL). */
 np_test_proc *ds_start_app_env (const char *uri, const char *extra_env);
