@@ -659,6 +659,19 @@ handle_event (NatterConnection *self,
       on_topic (self, ev);
       break;
     case NT_EV_NAMES:
+      /* The member list ends the join burst; a topic would have come before
+       * it. None came: the channel has none now (a rejoin after a server
+       * restart), so the one shown from before must go. */
+      if ((buffer = find_buffer (self, ev->channel)) != NULL &&
+          natter_buffer_get_kind (buffer) == NATTER_BUFFER_CHANNEL &&
+          natter_buffer_get_topic (buffer) != NULL)
+        {
+          const char *topic = nt_session_channel_topic (self->session, ev->channel);
+
+          if (topic == NULL || topic[0] == '\0')
+            natter_buffer_set_topic (buffer, NULL, NULL);
+        }
+      G_GNUC_FALLTHROUGH;
     case NT_EV_MEMBERS:
       if ((buffer = find_buffer (self, ev->channel)) != NULL &&
           natter_buffer_get_kind (buffer) == NATTER_BUFFER_CHANNEL)
