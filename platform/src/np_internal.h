@@ -13,6 +13,16 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+/* Keep a rarely taken path out of its caller (so the caller's common case
+ * stays small: no big frame, no stack-protector canary). */
+#if defined(__GNUC__)
+#  define NP_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#  define NP_NOINLINE __declspec(noinline)
+#else
+#  define NP_NOINLINE
+#endif
+
 /* The socket object behind np_socket_t. */
 struct np_sock {
     np_os_socket fd;

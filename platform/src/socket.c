@@ -844,7 +844,21 @@ static np_err io_all(np_socket_t s, int for_write, const void *cbuf, void *buf, 
     return err;
 }
 
-np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
+/* ---- the fast path of np_send and np_recv ----------------------------------
+ * Every byte a program moves pays for these two calls, so their common case —
+ * a blocking or non-blocking socket (timeout mode waits first), valid
+ * arguments, no fault armed, no trace — is one OS call and nothing else, with
+ * the call machinery (struct io, sock_call) only behind a failure. The
+ * outcome is the same either way. */
+
+static int io_fast_ok(np_socket_t s, const void *buf, size_t len)
+{
+    return s != NP_INVALID_SOCKET && s->timeout_ms <= 0 && (buf || !len) &&
+           len <= (size_t)NP_SYS_IO_MAX && !NP_TRACING() &&
+           !atomic_load_explicit(&np_fault_armed, memory_order_relaxed);
+}
+
+static NP_NOINLINE np_err send_full(np_socket_t s, const void *buf, size_t len, size_t *sent)
 {
     struct io io;
     np_err err = io_args(s, buf, len, sent);
@@ -855,6 +869,48 @@ np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
     io.cbuf = buf;
     io.len = len;
     return io_once(s, 1, op_send, &io, sent);
+}
+
+static NP_NOINLINE np_err recv_full(np_socket_t s, void *buf, size_t len, size_t *got, int flags,
+                                    const char *caller)
+{
+    struct io io;
+    np_err err = io_args(s, buf, len, got);
+
+    if (err != NP_OK)
+        return err;
+    io_init(&io, caller);
+    io.buf = buf;
+    io.len = len;
+    io.flags = flags;
+    return io_once(s, 0, op_recv, &io, got);
+}
+
+/* The fast call failed (errno / WSAGetLastError still untouched): most
+ * failures are final as they are; an interruption, or EAGAIN on a blocking
+ * socket (SO_RCVTIMEO...), goes to the full path, which retries or waits. */
+static NP_NOINLINE int io_fast_failed(np_socket_t s, size_t *count, np_err *err)
+{
+    *err = np_os_result(1).err;
+    if (count)
+        *count = 0;
+    return !(*err == NP_EINTR || (*err == NP_EAGAIN && s->timeout_ms == NP_TIMEOUT_BLOCKING));
+}
+
+np_err np_send(np_socket_t s, const void *buf, size_t len, size_t *sent)
+{
+    if (io_fast_ok(s, buf, len)) {
+        np_sys_ssize n = send(s->fd, buf, (np_sys_iolen)len, NP_SYS_SEND_FLAGS);
+        np_err err;
+        if (n >= 0) {
+            if (sent)
+                *sent = (size_t)n;
+            return NP_OK;
+        }
+        if (io_fast_failed(s, sent, &err))
+            return err;
+    }
+    return send_full(s, buf, len, sent);
 }
 
 np_err np_sendv(np_socket_t s, const np_iovec *iov, int iovcnt, size_t *sent)
@@ -879,29 +935,25 @@ np_err np_sendv(np_socket_t s, const np_iovec *iov, int iovcnt, size_t *sent)
     return io_once(s, 1, op_sendv, &io, sent);
 }
 
-static np_err recv_common(np_socket_t s, void *buf, size_t len, size_t *got, int flags,
-                          const char *caller)
-{
-    struct io io;
-    np_err err = io_args(s, buf, len, got);
-
-    if (err != NP_OK)
-        return err;
-    io_init(&io, caller);
-    io.buf = buf;
-    io.len = len;
-    io.flags = flags;
-    return io_once(s, 0, op_recv, &io, got);
-}
-
 np_err np_recv(np_socket_t s, void *buf, size_t len, size_t *got)
 {
-    return recv_common(s, buf, len, got, 0, "np_recv");
+    if (io_fast_ok(s, buf, len)) {
+        np_sys_ssize n = recv(s->fd, buf, (np_sys_iolen)len, 0);
+        np_err err;
+        if (n >= 0) {
+            if (got)
+                *got = (size_t)n;
+            return NP_OK;
+        }
+        if (io_fast_failed(s, got, &err))
+            return err;
+    }
+    return recv_full(s, buf, len, got, 0, "np_recv");
 }
 
 np_err np_recv_peek(np_socket_t s, void *buf, size_t len, size_t *got)
 {
-    return recv_common(s, buf, len, got, MSG_PEEK, "np_recv_peek");
+    return recv_full(s, buf, len, got, MSG_PEEK, "np_recv_peek");
 }
 
 np_err np_sendall(np_socket_t s, const void *buf, size_t len, size_t *sent)
