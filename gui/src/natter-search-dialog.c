@@ -422,6 +422,20 @@ setup_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_d
   gtk_list_item_set_child (item, box);
 }
 
+static gboolean
+says_something (NatterMessage *msg)
+{
+  switch (natter_message_get_kind (msg))
+    {
+    case NATTER_MESSAGE_PRIVMSG:
+    case NATTER_MESSAGE_ACTION:
+    case NATTER_MESSAGE_NOTICE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
@@ -444,6 +458,16 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_da
   (void) user_data;
   gtk_label_set_text (GTK_LABEL (where), place);
   gtk_label_set_text (GTK_LABEL (when), time);
+  /* A join, part, quit, nick or topic change found by its nick: say what
+   * happened, as the chat does; the snippet alone would be empty or read
+   * like something the person said. */
+  if (!says_something (msg))
+    {
+      g_autofree char *plain = natter_message_to_plain (msg);
+
+      gtk_label_set_text (GTK_LABEL (text), plain);
+      return;
+    }
   /* The nick in its chat colour, so it does not read as part of the match,
    * which the snippet already shows in bold. */
   if (nick != NULL && *nick != '\0')

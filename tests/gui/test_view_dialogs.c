@@ -503,6 +503,53 @@ test_search (void)
 }
 
 static void
+collect_label_texts (GtkWidget *widget, GString *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && gtk_widget_get_child_visible (c))
+        g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (c)));
+      collect_label_texts (c, out);
+    }
+}
+
+/* History keeps joins, parts and quits too, and a search for a nick finds
+ * them: each result says what happened, not just the bare nick. */
+static void
+test_search_events (void)
+{
+  g_autofree char *dir = scratch_dir ("dialogs-search-events");
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NatterHistory) history = natter_history_open (path, &error);
+  NatterMessage *msgs[] = {
+    natter_message_new (NATTER_MESSAGE_JOIN, 1700000000000, "erin", NULL, NATTER_MESSAGE_FLAG_NONE),
+    natter_message_new (NATTER_MESSAGE_PRIVMSG, 1700000001000, "erin", "morning all", NATTER_MESSAGE_FLAG_NONE),
+    natter_message_new (NATTER_MESSAGE_QUIT, 1700000002000, "erin", "bedtime", NATTER_MESSAGE_FLAG_NONE),
+  };
+  g_autoptr (GString) shown = g_string_new (NULL);
+  NatterSearchDialog *dlg;
+
+  g_assert_no_error (error);
+  g_assert_true (natter_history_append_many (history, "net", "#natter", msgs, G_N_ELEMENTS (msgs), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (msgs); i++)
+    g_object_unref (msgs[i]);
+
+  dlg = natter_search_dialog_new (NULL, history, "net", "#natter");
+  gtk_window_present (GTK_WINDOW (dlg));
+  natter_search_dialog_set_query (dlg, "erin");
+  wait_search (dlg);
+  g_assert_cmpuint (natter_search_dialog_get_n_results (dlg), ==, 3);
+  collect_label_texts (child (dlg, NATTER_TYPE_SEARCH_DIALOG, "list_view"), shown);
+  g_test_message ("results:\n%s", shown->str);
+  g_assert_nonnull (strstr (shown->str, "erin joined\n"));
+  g_assert_nonnull (strstr (shown->str, "erin  morning all\n"));
+  g_assert_nonnull (strstr (shown->str, "erin quit (bedtime)\n"));
+  gtk_window_destroy (GTK_WINDOW (dlg));
+}
+
+static void
 test_search_no_chat (void)
 {
   g_autofree char *dir = scratch_dir ("dialogs-search-nochat");
@@ -619,6 +666,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialogs/switcher/click", test_switcher_click);
   g_test_add_func ("/dialogs/search/query-scope-activate", test_search);
   g_test_add_func ("/dialogs/search/no-chat-no-history", test_search_no_chat);
+  g_test_add_func ("/dialogs/search/events", test_search_events);
   g_test_add_func ("/dialogs/preferences", test_preferences);
   g_test_add_func ("/dialogs/shortcuts-ui", test_shortcuts_ui);
   return g_test_run ();
