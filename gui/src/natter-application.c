@@ -396,6 +396,9 @@ set_accels (NatterApplication *self)
     { "win.close-buffer", { "<Control>w", NULL } },
     { "win.clear-buffer", { "<Control>l", NULL } },
     { "win.toggle-members", { "<Control>u", NULL } },
+    /* GTK binds this itself only for a gtk/help-overlay.ui resource; ours is
+     * set on each window by hand. */
+    { "win.show-help-overlay", { "<Control>question", NULL } },
   };
   GtkApplication *app = GTK_APPLICATION (self);
 

@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 
+#include "natter-application.h"
 #include "natter-buffer-private.h"
 #include "natter-history.h"
 #include "natter-message.h"
@@ -642,7 +643,7 @@ test_shortcuts_ui (void)
         g_string_append_printf (accels, "%s|", accel);
         n_shortcuts++;
       }
-  g_assert_cmpuint (n_shortcuts, ==, 14);
+  g_assert_cmpuint (n_shortcuts, ==, 15);
   for (const char *const *want = (const char *const[]) {
          "<ctrl>k|", "<ctrl>f|", "<alt>1...<alt>9|", "<ctrl>Page_Up <alt>Up|",
          "<ctrl>n|", "<ctrl>w|", "<ctrl>l|", "Tab|", "<ctrl>comma|", "<ctrl>question|",
@@ -650,6 +651,103 @@ test_shortcuts_ui (void)
        *want != NULL; want++)
     g_assert_nonnull (strstr (accels->str, *want));
   gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
+/* Adds the accelerators the shortcuts window lists (with modifiers: plain
+ * keys like Tab belong to the input), normalised, as "name|". */
+static void
+listed_accels (GtkBuilder *builder, GString *out)
+{
+  g_autoptr (GSList) objects = gtk_builder_get_objects (builder);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accel = NULL;
+      g_auto (GStrv) alternatives = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accel, NULL);
+      /* "<ctrl>Page_Up <alt>Up": either; "<alt>1...<alt>9": a range. */
+      alternatives = g_strsplit (accel, " ", -1);
+      for (guint i = 0; alternatives[i] != NULL; i++)
+        {
+          g_auto (GStrv) ends = g_strsplit (alternatives[i], "...", 2);
+          guint first = 0, last = 0;
+          GdkModifierType mods = 0;
+
+          g_assert_true (gtk_accelerator_parse (ends[0], &first, &mods));
+          last = first;
+          if (ends[1] != NULL)
+            g_assert_true (gtk_accelerator_parse (ends[1], &last, NULL));
+          if (mods == 0)
+            continue;
+          for (guint key = first; key <= last; key++)
+            {
+              g_autofree char *name = gtk_accelerator_name (key, mods);
+
+              g_string_append_printf (out, "%s|", name);
+            }
+        }
+    }
+}
+
+/* What the shortcuts window promises is what the app binds, and the other
+ * way round: every listed shortcut runs an action, every accelerator the
+ * app sets is listed. */
+static void
+test_shortcuts_match_app (void)
+{
+  g_autoptr (GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NatterApplication) app = natter_application_new ();
+  g_autoptr (GString) listed = g_string_new ("|");
+  g_auto (GStrv) actions = NULL;
+
+  g_assert_true (gtk_builder_add_from_resource (builder, "/org/natter/Natter/ui/natter-shortcuts.ui", &error));
+  g_assert_no_error (error);
+  listed_accels (builder, listed);
+  g_test_message ("listed: %s", listed->str);
+  g_assert_cmpuint (strlen (listed->str), >, 50);
+
+  /* Registering runs startup, which sets the accelerators. */
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  {
+    g_auto (GStrv) names = g_strsplit (listed->str, "|", -1);
+
+    for (guint i = 0; names[i] != NULL; i++)
+      {
+        g_auto (GStrv) bound = NULL;
+
+        if (names[i][0] == '\0')
+          continue;
+        bound = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), names[i]);
+        if (bound == NULL || bound[0] == NULL)
+          g_error ("the shortcuts window lists %s, but no action has it", names[i]);
+      }
+  }
+
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint key = 0;
+          GdkModifierType mods = 0;
+          g_autofree char *name = NULL;
+          g_autofree char *needle = NULL;
+
+          g_assert_true (gtk_accelerator_parse (accels[j], &key, &mods));
+          name = gtk_accelerator_name (key, mods);
+          needle = g_strdup_printf ("|%s|", name);
+          if (strstr (listed->str, needle) == NULL)
+            g_error ("%s runs %s, but the shortcuts window does not list it", name, actions[i]);
+        }
+    }
 }
 
 int
@@ -669,5 +767,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dialogs/search/events", test_search_events);
   g_test_add_func ("/dialogs/preferences", test_preferences);
   g_test_add_func ("/dialogs/shortcuts-ui", test_shortcuts_ui);
+  g_test_add_func ("/dialogs/shortcuts-match-app", test_shortcuts_match_app);
   return g_test_run ();
 }
