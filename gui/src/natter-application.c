@@ -239,13 +239,9 @@ add_connection (NatterApplication *self, const NatterNetworkConfig *cfg, gboolea
 
   if (cfg->hosted)
     {
-      g_auto (GStrv) addrs = natter_local_server_get_addresses (self->local_server);
-      NatterBuffer *server = natter_connection_get_server_buffer (conn);
-      for (guint i = 0; addrs && addrs[i]; i++)
-        {
-          g_autofree char *line = g_strdup_printf (_("Hosting a chat: others can join at %s with any IRC client"), addrs[i]);
-          natter_buffer_add_status (server, NATTER_MESSAGE_STATUS, line);
-        }
+      g_autofree char *line = natter_local_server_describe (self->local_server);
+
+      natter_buffer_add_status (natter_connection_get_server_buffer (conn), NATTER_MESSAGE_STATUS, line);
     }
   natter_connection_connect (conn);
   if (save)

@@ -5,6 +5,7 @@
  * socket.
  */
 #include "natter-local-server.h"
+#include <glib/gi18n.h>
 
 #include <natter/server.h>
 #include <np/np.h>
@@ -212,9 +213,29 @@ natter_local_server_get_addresses (NatterLocalServer *self)
   addresses = g_ptr_array_new ();
   if (self->server != NULL)
     {
-      g_ptr_array_add (addresses, g_strdup_printf ("irc://%s:%u", g_get_host_name (), self->port));
+      /* The host name only when others can use it: a loopback listener is
+       * not reachable by it (on Debian it resolves to 127.0.1.1). */
+      if (self->lan)
+        g_ptr_array_add (addresses, g_strdup_printf ("irc://%s:%u", g_get_host_name (), self->port));
       g_ptr_array_add (addresses, g_strdup_printf ("irc://127.0.0.1:%u", self->port));
     }
   g_ptr_array_add (addresses, NULL);
   return (char **) g_ptr_array_free (addresses, FALSE);
+}
+
+char *
+natter_local_server_describe (NatterLocalServer *self)
+{
+  g_auto (GStrv) addresses = NULL;
+
+  g_return_val_if_fail (NATTER_IS_LOCAL_SERVER (self), NULL);
+
+  if (self->server == NULL)
+    return g_strdup (_("Not hosting a chat"));
+  addresses = natter_local_server_get_addresses (self);
+  if (self->lan)
+    return g_strdup_printf (_("Hosting a chat: others can join at %s with any IRC client (%s from this computer)"),
+                            addresses[0], addresses[1]);
+  return g_strdup_printf (_("Hosting a chat for this computer only: IRC apps here can join at %s"),
+                          addresses[0]);
 }

@@ -21,8 +21,11 @@ gboolean  natter_local_server_start      (NatterLocalServer *self, guint16 port,
 void      natter_local_server_stop       (NatterLocalServer *self);
 gboolean  natter_local_server_is_running (NatterLocalServer *self);
 guint16   natter_local_server_get_port   (NatterLocalServer *self);
-/* "irc://<hostname>:<port>" and "irc://127.0.0.1:<port>" — what to tell
- * others (NULL-terminated; g_strfreev). */
+/* Where to join: "irc://<hostname>:<port>" (only when serving the network)
+ * and "irc://127.0.0.1:<port>" (NULL-terminated, empty when not running;
+ * g_strfreev). */
 char    **natter_local_server_get_addresses (NatterLocalServer *self);
+/* What to tell the user: who can join, and at which address (g_free). */
+char     *natter_local_server_describe      (NatterLocalServer *self);
 
 G_END_DECLS

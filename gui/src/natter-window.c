@@ -524,8 +524,8 @@ on_network_chosen (NatterWelcomeDialog *dialog, NatterNetworkConfig *cfg, Natter
   show_buffer (self, natter_connection_get_server_buffer (conn));
   if (cfg->hosted)
     {
-      g_auto (GStrv) addrs = natter_local_server_get_addresses (natter_application_get_local_server (self->app));
-      g_autofree char *text = g_strdup_printf (_("Hosting: others can join at %s"), addrs && addrs[0] ? addrs[0] : "");
+      g_autofree char *text = natter_local_server_describe (natter_application_get_local_server (self->app));
+
       natter_window_show_toast (self, text);
     }
 }

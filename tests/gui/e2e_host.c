@@ -31,7 +31,7 @@ test_host (void)
   write_settings (p);
 
   app = ds_start_app (NULL);
-  addr = g_strdup_printf ("others can join at irc://127.0.0.1:%u", p);
+  addr = g_strdup_printf ("for this computer only: IRC apps here can join at irc://127.0.0.1:%u", p);
   ds_expect (app, "app", addr, DS_T_START);
   ds_expect (app, "app", "ui: selected This computer/#natter", DS_T_START);
 
