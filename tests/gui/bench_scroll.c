@@ -3,17 +3,28 @@
  * For a 1,000- and a 100,000-message chat in a 1000x700 window: the time to
  * create the messages and to append them to the model (one append_many), the
  * time from set_model to the first painted frame, the resident memory the
- * model and its view add, and a scroll from the bottom to the top one page
+ * model and its view add (resident, and heap in use), and a scroll from the bottom to the top one page
  * per frame, with the frame clock's frame intervals (count, p50, p95, max)
- * and the work each frame took (tick to after-paint). Prints a table and one
- * JSON line; never asserts on timings (the machine is shared and noisy). */
+ * and the work each frame took (tick to after-paint).
+ *
+ * Each run is a fresh process (the program runs itself with --run N): in one
+ * process the second run would reuse the heap the first one freed, and its
+ * memory figures would mean nothing. A third run is the yardstick: a plain
+ * GtkListView of GtkLabels showing the same 100,000 lines with the same
+ * markup, built and scrolled the same way, so the figures can be read on a
+ * shared, noisy machine (what the rows cost beyond GTK's own labels).
+ * Prints a table and one JSON line; never asserts on timings. */
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "natter-message-model.h"
+#include "natter-message-row.h"
 #include "natter-message-view.h"
 #include "view_util.h"
 
@@ -21,12 +32,16 @@
 
 typedef struct {
   guint   n_messages;
+  double  rss_start_mb;    /* the process with its window shown, before the model */
   double  create_ms;
   double  append_ms;
   double  first_frame_ms;
   double  rss_model_mb;    /* after building the model */
   double  rss_view_mb;     /* after the first frame */
   double  rss_scrolled_mb; /* after scrolling through everything */
+  double  heap_model_mb;   /* the same three, as heap in use (heap_mb) */
+  double  heap_view_mb;
+  double  heap_scrolled_mb;
   guint   frames;
   double  p50_ms, p95_ms, max_ms;
   double  work_p50_ms, work_p95_ms, work_max_ms;
@@ -36,7 +51,7 @@ typedef struct {
 
 typedef struct {
   GtkWindow         *window;
-  NatterMessageView *view;
+  GtkWidget         *view;    /* the NatterMessageView, or the plain list */
   GtkAdjustment     *adj;
   gint64             set_model_at;
   gint64             first_frame_at;
@@ -61,6 +76,21 @@ rss_mb (void)
     resident = 0;
   fclose (f);
   return (double) resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+/* The heap in use (malloc'd, g_slice'd, mmapped by malloc), in MB: what
+ * the model and the rows really allocate, which RSS hides when they reuse
+ * pages the process already has. 0 where glibc's mallinfo2 is missing. */
+static double
+heap_mb (void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return (double) (mi.uordblks + mi.hblkhd) / (1024.0 * 1024.0);
+#else
+  return 0;
+#endif
 }
 
 static double
@@ -183,15 +213,61 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The yardstick: one GtkLabel per row with the markup a NatterMessageRow
+ * would show, nothing else. */
 static void
-bench (guint n, Result *res)
+plain_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+plain_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  gtk_label_set_markup (GTK_LABEL (gtk_list_item_get_child (item)),
+                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+static GtkWidget *
+plain_list_new (GListModel *lines, GtkAdjustment **adj)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *list;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (plain_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (plain_bind), NULL);
+  list = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (lines)), factory);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  return scroller;
+}
+
+static gboolean
+scroll_to_bottom (gpointer data)
+{
+  Run *run = data;
+
+  gtk_adjustment_set_value (run->adj, gtk_adjustment_get_upper (run->adj));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench (guint n, gboolean plain, Result *res)
 {
   Run run = { 0 };
-  NatterMessageModel *model;
+  NatterMessageModel *model = NULL;
+  GtkStringList *lines = NULL;
   NatterMessage **msgs;
   GdkFrameClock *clock;
   gulong paint_handler;
-  double rss0;
+  double rss0, heap0;
   gint64 t0;
 
   memset (res, 0, sizeof *res);
@@ -199,43 +275,87 @@ bench (guint n, Result *res)
 
   run.window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (run.window, 1000, 700);
-  run.view = NATTER_MESSAGE_VIEW (natter_message_view_new ());
-  natter_message_view_set_nick (run.view, "me");
-  gtk_window_set_child (run.window, GTK_WIDGET (run.view));
-  present_and_wait_mapped (run.window, GTK_WIDGET (run.view));
-  run.adj = natter_message_view_get_vadjustment (run.view);
+  if (!plain)
+    {
+      run.view = natter_message_view_new ();
+      natter_message_view_set_nick (NATTER_MESSAGE_VIEW (run.view), "me");
+      run.adj = natter_message_view_get_vadjustment (NATTER_MESSAGE_VIEW (run.view));
+      gtk_window_set_child (run.window, run.view);
+    }
+  else
+    {
+      GtkWidget *holder = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+      run.view = holder;
+      gtk_window_set_child (run.window, holder);
+    }
+  present_and_wait_mapped (run.window, run.view);
   spin (200);
 
   rss0 = rss_mb ();
+  heap0 = heap_mb ();
+  res->rss_start_mb = rss0;
   t0 = g_get_monotonic_time ();
   msgs = make_messages (n);
   res->create_ms = ms_since (t0);
-  model = natter_message_model_new ();
   t0 = g_get_monotonic_time ();
-  natter_message_model_append_many (model, msgs, n);
+  if (!plain)
+    {
+      model = natter_message_model_new ();
+      natter_message_model_append_many (model, msgs, n);
+    }
+  else
+    {
+      lines = gtk_string_list_new (NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *markup = natter_message_row_markup (msgs[i], "me", FALSE);
+
+          gtk_string_list_append (lines, markup);
+        }
+    }
   res->append_ms = ms_since (t0);
   for (guint i = 0; i < n; i++)
     g_object_unref (msgs[i]);
   g_free (msgs);
   res->rss_model_mb = rss_mb () - rss0;
+  res->heap_model_mb = heap_mb () - heap0;
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (run.view));
+  clock = gtk_widget_get_frame_clock (run.view);
   paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &run);
   run.waiting_first_frame = TRUE;
   run.set_model_at = g_get_monotonic_time ();
-  natter_message_view_set_model (run.view, model);
+  if (!plain)
+    natter_message_view_set_model (NATTER_MESSAGE_VIEW (run.view), model);
+  else
+    {
+      GtkWidget *scroller = plain_list_new (G_LIST_MODEL (lines), &run.adj);
+
+      gtk_widget_set_vexpand (scroller, TRUE);
+      gtk_box_append (GTK_BOX (run.view), scroller);
+    }
   for (int i = 0; i < 10000 && run.waiting_first_frame; i++)
     g_main_context_iteration (NULL, TRUE);
   res->first_frame_ms = (double) (run.first_frame_at - run.set_model_at) / 1000.0;
+  if (plain)
+    {
+      /* The message view sticks to the bottom by itself; the plain list
+       * starts at the top and is chased there while its heights settle. */
+      guint id = g_timeout_add (20, scroll_to_bottom, &run);
+
+      settle_adjustment (run.adj);
+      g_source_remove (id);
+    }
   settle_adjustment (run.adj);
   res->rss_view_mb = rss_mb () - rss0;
+  res->heap_view_mb = heap_mb () - heap0;
   res->upper_px = gtk_adjustment_get_upper (run.adj);
 
   run.intervals = g_array_new (FALSE, FALSE, sizeof (double));
   run.work = g_array_new (FALSE, FALSE, sizeof (double));
   run.scrolling = TRUE;
   t0 = g_get_monotonic_time ();
-  gtk_widget_add_tick_callback (GTK_WIDGET (run.view), on_tick, &run, NULL);
+  gtk_widget_add_tick_callback (run.view, on_tick, &run, NULL);
   while (!run.done)
     g_main_context_iteration (NULL, TRUE);
   res->scroll_s = ms_since (t0) / 1000.0;
@@ -243,13 +363,49 @@ bench (guint n, Result *res)
   percentiles (run.intervals, &res->p50_ms, &res->p95_ms, &res->max_ms);
   percentiles (run.work, &res->work_p50_ms, &res->work_p95_ms, &res->work_max_ms);
   res->rss_scrolled_mb = rss_mb () - rss0;
+  res->heap_scrolled_mb = heap_mb () - heap0;
 
   g_signal_handler_disconnect (clock, paint_handler);
   g_array_unref (run.intervals);
   g_array_unref (run.work);
   gtk_window_destroy (run.window);
-  g_object_unref (model);
+  g_clear_object (&model);
   spin (100);
+}
+
+/* One run in a child process: this program with --run N (or --plain N),
+ * which writes its Result to stdout. */
+static gboolean
+run_child (const char *self, const char *mode, guint n, Result *res)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *argv[] = { self, mode, count, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, NULL, &status, &error))
+    {
+      g_printerr ("%s %s %u: %s\n", self, mode, n, error->message);
+      return FALSE;
+    }
+  len = out != NULL ? strlen (out) : 0;
+  if (!g_spawn_check_wait_status (status, &error) || len == 0)
+    {
+      g_printerr ("%s %s %u failed: %s\n", self, mode, n, error ? error->message : "no output");
+      return FALSE;
+    }
+  /* The child prints its Result as hex: no stray byte can cut it short. */
+  if (len != 2 * sizeof *res + 1)
+    {
+      g_printerr ("%s %s %u: unexpected output: %s\n", self, mode, n, out);
+      return FALSE;
+    }
+  for (gsize i = 0; i < sizeof *res; i++)
+    ((guint8 *) res)[i] = (guint8) (g_ascii_xdigit_value (out[2 * i]) << 4 | g_ascii_xdigit_value (out[2 * i + 1]));
+  return TRUE;
 }
 
 static void
@@ -257,13 +413,15 @@ print_json_result (GString *out, const Result *r)
 {
   g_string_append_printf (out,
                           "{\"messages\":%u,\"create_ms\":%.1f,\"append_many_ms\":%.1f,"
-                          "\"first_frame_ms\":%.1f,\"rss_model_mb\":%.1f,\"rss_view_mb\":%.1f,"
-                          "\"rss_scrolled_mb\":%.1f,\"height_px\":%.0f,\"frames\":%u,"
+                          "\"first_frame_ms\":%.1f,\"rss_start_mb\":%.1f,\"rss_model_mb\":%.1f,\"rss_view_mb\":%.1f,"
+                          "\"rss_scrolled_mb\":%.1f,\"heap_model_mb\":%.1f,\"heap_view_mb\":%.1f,"
+                          "\"heap_scrolled_mb\":%.1f,\"height_px\":%.0f,\"frames\":%u,"
                           "\"frame_p50_ms\":%.2f,\"frame_p95_ms\":%.2f,\"frame_max_ms\":%.2f,"
                           "\"work_p50_ms\":%.2f,\"work_p95_ms\":%.2f,\"work_max_ms\":%.2f,"
                           "\"scroll_s\":%.2f}",
                           r->n_messages, r->create_ms, r->append_ms, r->first_frame_ms,
-                          r->rss_model_mb, r->rss_view_mb, r->rss_scrolled_mb, r->upper_px,
+                          r->rss_start_mb, r->rss_model_mb, r->rss_view_mb, r->rss_scrolled_mb, r->heap_model_mb,
+                          r->heap_view_mb, r->heap_scrolled_mb, r->upper_px,
                           r->frames, r->p50_ms, r->p95_ms, r->max_ms, r->work_p50_ms,
                           r->work_p95_ms, r->work_max_ms, r->scroll_s);
 }
@@ -271,36 +429,58 @@ print_json_result (GString *out, const Result *r)
 int
 main (int argc, char **argv)
 {
-  Result small, big;
+  Result small, big, plain;
   GString *json;
   guint large;
+
+  if (argc == 3 && (strcmp (argv[1], "--run") == 0 || strcmp (argv[1], "--plain") == 0))
+    {
+      Result res;
+
+      if (!gtk_init_check ())
+        return 77;
+      adw_init ();
+      bench ((guint) atoi (argv[2]), strcmp (argv[1], "--plain") == 0, &res);
+      for (gsize i = 0; i < sizeof res; i++)
+        printf ("%02x", ((const guint8 *) &res)[i]);
+      printf ("\n");
+      return 0;
+    }
 
   if (!gtk_init_check ())
     {
       printf ("SKIP: no display\n");
       return 77;
     }
-  adw_init ();
 
   /* NATTER_BENCH_LARGE: another size for the big run, for quick profiling. */
   large = g_getenv ("NATTER_BENCH_LARGE") != NULL ? (guint) atoi (g_getenv ("NATTER_BENCH_LARGE")) : 100000;
-  bench (1000, &small);
-  bench (large > 0 ? large : 100000, &big);
+  if (large == 0)
+    large = 100000;
+  if (!run_child (argv[0], "--run", 1000, &small) || !run_child (argv[0], "--run", large, &big) ||
+      !run_child (argv[0], "--plain", large, &plain))
+    return 1;
 
-  printf ("\nMessage list, 1000x700 window, one page per frame from bottom to top\n\n");
-  printf ("%-24s %12s %12u %8s\n", "messages", "1000", big.n_messages, "ratio");
+  printf ("\nMessage list, 1000x700 window, one page per frame from bottom to top;\n"
+          "each run in its own process. \"plain\": a GtkListView of GtkLabels with the\n"
+          "same markup, scrolled the same way (the yardstick for this machine, now).\n\n");
+  printf ("%-24s %12s %12u %12s %8s\n", "messages", "1000", big.n_messages, "plain", "vs plain");
 #define ROW(label, field, fmt) \
-  printf ("%-24s %12" fmt " %12" fmt " %8.2f\n", label, small.field, big.field, \
-          small.field > 0 ? big.field / small.field : 0.0)
+  printf ("%-24s %12" fmt " %12" fmt " %12" fmt " %8.2f\n", label, small.field, big.field, \
+          plain.field, plain.field > 0 ? big.field / plain.field : 0.0)
   ROW ("create messages (ms)", create_ms, ".1f");
-  ROW ("append_many (ms)", append_ms, ".1f");
+  ROW ("model (ms)", append_ms, ".1f");
   ROW ("first frame (ms)", first_frame_ms, ".1f");
-  ROW ("RSS model (MB)", rss_model_mb, ".1f");
-  ROW ("RSS + view (MB)", rss_view_mb, ".1f");
-  ROW ("RSS after scroll (MB)", rss_scrolled_mb, ".1f");
+  ROW ("RSS at start (MB)", rss_start_mb, ".1f");
+  ROW ("+ RSS model (MB)", rss_model_mb, ".1f");
+  ROW ("+ RSS view (MB)", rss_view_mb, ".1f");
+  ROW ("+ RSS after scroll (MB)", rss_scrolled_mb, ".1f");
+  ROW ("+ heap model (MB)", heap_model_mb, ".1f");
+  ROW ("+ heap view (MB)", heap_view_mb, ".1f");
+  ROW ("+ heap after scroll (MB)", heap_scrolled_mb, ".1f");
   ROW ("list height (px)", upper_px, ".0f");
-  printf ("%-24s %12u %12u %8.2f\n", "scroll frames", small.frames, big.frames,
-          small.frames > 0 ? (double) big.frames / small.frames : 0.0);
+  printf ("%-24s %12u %12u %12u %8.2f\n", "scroll frames", small.frames, big.frames, plain.frames,
+          plain.frames > 0 ? (double) big.frames / plain.frames : 0.0);
   ROW ("frame interval p50 (ms)", p50_ms, ".2f");
   ROW ("frame interval p95 (ms)", p95_ms, ".2f");
   ROW ("frame interval max (ms)", max_ms, ".2f");
@@ -314,9 +494,13 @@ main (int argc, char **argv)
   print_json_result (json, &small);
   g_string_append_c (json, ',');
   print_json_result (json, &big);
-  g_string_append_printf (json, "],\"ratio_frame_p50\":%.2f,\"ratio_first_frame\":%.2f}",
+  g_string_append (json, "],\"plain\":");
+  print_json_result (json, &plain);
+  g_string_append_printf (json, ",\"ratio_frame_p50\":%.2f,\"ratio_first_frame\":%.2f,"
+                          "\"vs_plain_work_p50\":%.2f}",
                           small.p50_ms > 0 ? big.p50_ms / small.p50_ms : 0.0,
-                          small.first_frame_ms > 0 ? big.first_frame_ms / small.first_frame_ms : 0.0);
+                          small.first_frame_ms > 0 ? big.first_frame_ms / small.first_frame_ms : 0.0,
+                          plain.work_p50_ms > 0 ? big.work_p50_ms / plain.work_p50_ms : 0.0);
   printf ("\n%s\n", json->str);
   g_string_free (json, TRUE);
   return 0;
