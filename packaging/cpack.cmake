@@ -39,8 +39,8 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/LICENSE)
 endif()
 set(CPACK_RESOURCE_FILE_README ${PROJECT_SOURCE_DIR}/README.md)
 
-# Documentation: share/doc/natter (on Debian, copyright is the licence).
-set(NATTER_DOC_DIR ${CMAKE_INSTALL_DATADIR}/doc/natter)
+# Documentation: NATTER_DOC_DIR, share/doc/natter (packaging/CMakeLists.txt);
+# on Debian, copyright is the licence.
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${NATTER_DOC_DIR})
 if(EXISTS ${PROJECT_SOURCE_DIR}/LICENSE)
   install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${NATTER_DOC_DIR})

@@ -73,6 +73,48 @@ lib_patterns() {
     echo "$lib/pkgconfig/natter-np\.pc$"
     echo "$lib/pkgconfig/natter\.pc$"
     echo "share/doc/natter/README\.md$"
+    echo "share/doc/natter/samples/np-echo/CMakeLists\.txt$"
+    echo "share/doc/natter/samples/natter-bot/Makefile$"
+}
+
+# check_one_doc_dir FILE_LIST PREFIX_REGEX: the documentation is in one
+# directory named after the package, share/doc/natter.
+check_one_doc_dir() {
+    others=$(grep -E "$2share/doc/[^/]+/" "$1" | grep -Ev "$2share/doc/natter/" | head -n 3)
+    [ -z "$others" ] || fail "documentation outside share/doc/natter: $others"
+}
+
+# build_samples ROOT PREFIX_DIR WHAT: the sample programs the package ships,
+# copied out of its share/doc/natter/samples and built as a developer would:
+# np-echo with find_package (CMAKE_PREFIX_PATH), natter-bot with its Makefile
+# (pkg-config, PKG_CONFIG_PATH); both must load the packaged libraries.
+build_samples() {
+    root=$1 prefix=$2 what=$3
+    sw=$work/samples-$(echo "$what" | tr -c 'a-z0-9\n' '-')
+    rm -rf "$sw"
+    cp -R "$prefix/share/doc/natter/samples" "$sw" || fail "$what: no samples in share/doc/natter"
+    libpath=$(find "$prefix" -maxdepth 3 -name 'libnatter.so.*' -type f -exec dirname {} \; | sort -u | tr '\n' ':')
+    pcdir=$(dirname "$(find "$prefix" -name natter.pc | head -n 1)")
+    cmake -S "$sw/np-echo" -B "$sw/np-echo/build" -DCMAKE_PREFIX_PATH="$prefix" \
+          "-DCMAKE_C_FLAGS=-Werror $cflags" >"$sw/log" 2>&1 &&
+        cmake --build "$sw/np-echo/build" >>"$sw/log" 2>&1 ||
+        { cat "$sw/log"; fail "$what: np-echo (find_package) did not build"; }
+    # CFLAGS from the environment: the Makefile adds its -std and warnings to it.
+    CFLAGS="-O2 -Werror $cflags" make -C "$sw/natter-bot" PKG_CONFIG_PATH="$pcdir" >>"$sw/log" 2>&1 ||
+        { cat "$sw/log"; fail "$what: natter-bot (pkg-config, make) did not build"; }
+    for prog in "$sw/np-echo/build/np-echo" "$sw/natter-bot/natter-bot"; do
+        if [ "$shared" = 1 ]; then
+            resolved=$(LD_LIBRARY_PATH=$libpath ldd "$prog" | grep 'libnatter')
+            case "$resolved" in
+                *"=> $root"/*) ;;
+                *) fail "$what: $(basename "$prog") does not load the packaged libraries: $resolved" ;;
+            esac
+        fi
+        h=$(LD_LIBRARY_PATH=$libpath "$prog" --help 2>&1) || fail "$what: $(basename "$prog") --help: $h"
+        echo "$h" | grep -q "usage: $(basename "$prog")" || fail "$what: $(basename "$prog") --help printed: $h"
+    done
+    ok "$what: the shipped samples build against it (np-echo: find_package, natter-bot: pkg-config) and run"
+    rm -rf "$sw"
 }
 
 # check_list FILE_LIST PREFIX_REGEX: every pattern has a match under the prefix.
@@ -148,6 +190,7 @@ if [ $have_deb = 1 ]; then
     dpkg-deb --contents "$deb" | awk '{print $6}' | sed 's|^\./||' >"$work/deb-files.txt" ||
         fail "dpkg-deb --contents failed"
     check_list "$work/deb-files.txt" "^usr/"
+    check_one_doc_dir "$work/deb-files.txt" "^usr/"
     stray=$(grep -Ev '^(usr|etc)/' "$work/deb-files.txt")
     [ -z "$stray" ] || fail "files outside /usr and /etc: $stray"
     grep -q '^usr/local' "$work/deb-files.txt" && fail "files under /usr/local"
@@ -166,6 +209,7 @@ if [ $have_deb = 1 ]; then
     root=$work/deb-root
     dpkg -x "$deb" "$root" || fail "dpkg -x failed"
     run_programs "$root" "$root/usr" ".deb (dpkg -x)"
+    build_samples "$root" "$root/usr" ".deb (dpkg -x)"
     rm -rf "$root"
 fi
 
@@ -174,6 +218,7 @@ tgz=$(one "$out/natter-${version}-*.tar.gz") || exit 1
 echo "== $tgz"
 tar tzf "$tgz" | sed 's|^[^/]*/||' >"$work/tgz-files.txt" || fail "tar tzf failed"
 check_list "$work/tgz-files.txt" "^"
+check_one_doc_dir "$work/tgz-files.txt" "^"
 ok "the .tar.gz holds programs, libraries, headers, CMake package and pkg-config files"
 troot=$work/tgz-root
 mkdir -p "$troot" && tar xzf "$tgz" -C "$troot" || fail "tar xzf failed"
