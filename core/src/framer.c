@@ -6,11 +6,11 @@
  * which moves each byte at most once (moved bytes land at the front, where the
  * next compaction cannot reach them before they are read).
  *
- * Memory is held only while bytes are: a chat client's line usually arrives
- * whole in one read and is read at once, so the buffer of a server's
- * connection is a small allocation that lives for one read; it grows past
- * FRAME_BUF_MIN only for long lines or bursts, and ten thousand idle
- * connections hold none at all. */
+ * Memory on demand: the buffer is allocated with the first bytes, at
+ * FRAME_BUF_MIN (a chat line fits), and grows only for long lines or bursts.
+ * It stays while the connection is busy — no allocation per line — and its
+ * owner gives it back with nt_framer_trim once the connection goes quiet, so
+ * ten thousand idle connections hold none. */
 #include "natter/msg.h"
 
 #include <stdlib.h>
@@ -110,14 +110,14 @@ static void drop_lf_after_cr(nt_framer *f)
     f->skip_lf = 0;
 }
 
-/* Nothing is held any more: give the buffer back. */
-static void release_if_empty(nt_framer *f)
+int nt_framer_trim(nt_framer *f)
 {
-    if (f->start == f->len && f->buf) {
-        free(f->buf);
-        f->buf = NULL;
-        f->cap = f->start = f->len = f->scan = 0;
-    }
+    if (f->start != f->len || f->lost)
+        return 0;
+    free(f->buf);
+    f->buf = NULL;
+    f->cap = f->start = f->len = f->scan = 0;
+    return 1;
 }
 
 /* No line end is held. An overlong line is dropped as it arrives; a line that
@@ -127,7 +127,6 @@ static nt_frame_result no_line_end(nt_framer *f)
     f->scan = f->len;
     if (f->discarding) {
         f->start = f->len = f->scan = 0;
-        release_if_empty(f);
         return NT_FRAME_NEED_MORE;
     }
     if (f->len - f->start > NT_FRAME_MAX) {
@@ -135,7 +134,6 @@ static nt_frame_result no_line_end(nt_framer *f)
         f->start = f->len = f->scan = 0;
         return NT_FRAME_OVERFLOW;
     }
-    release_if_empty(f);
     return NT_FRAME_NEED_MORE;
 }
 

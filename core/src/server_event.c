@@ -25,11 +25,12 @@ typedef struct ev_conn {
     unsigned char dead;          /* over SendQ: nt_engine_closed is pending */
     unsigned char dirty;         /* on the flush list */
     unsigned char gone;          /* destroyed: freed at the end of the loop turn */
-    unsigned char trim_listed;   /* on the trim list: its output buffer may be idle */
-    unsigned char out_used;      /* output queued since the last trim pass */
+    unsigned char trim_listed;   /* on the trim list: holds buffers that may go idle */
+    unsigned char active;        /* input or output since the last trim pass */
     unsigned char watching;      /* NP_POLL_* registered */
     int registered;              /* logged as registered (nt_srv_input) */
     int64_t deadline;    /* CLOSING / LINGER: give up at this np_now_ms() */
+    int64_t last_io;     /* loop time of the last read or emptying flush */
     nt_lineq out;        /* what is still to send, as the engine's lines */
     nt_framer framer;
 } ev_conn;
@@ -38,8 +39,9 @@ typedef struct ev_loop {
     nt_server *srv;
     nt_conn_table conns;
     nt_id_list dirty, killed;     /* flush list, SendQ victims */
-    nt_id_list trim;              /* empty output buffers, freed if still unused */
+    nt_id_list trim;              /* connections holding buffers, freed once quiet */
     int64_t next_trim;            /* np_now_ms() of the next trim pass, 0: none due */
+    int64_t now;                  /* np_now_ms() when the last wait returned */
     nt_graves graves;
     size_t closing;               /* connections in CLOSING or LINGER */
     int listening;
@@ -93,7 +95,7 @@ static void queue_line(void *ctx, void *item, nt_line *line)
     ev_loop *L = ctx;
     ev_conn *c = item;
     if (c->state == EV_OPEN && !c->dead) {
-        c->out_used = 1;
+        c->active = 1;
         if (nt_lineq_push(&c->out, line, 0, L->srv->cfg.engine.sendq_bytes) == 0) {
             mark_dirty(L, c);
             return;
@@ -135,16 +137,28 @@ static void lost(ev_loop *L, ev_conn *c, np_err err)
     }
 }
 
-/* An output buffer just emptied: keep it for the next lines, but give it back
- * if it stays unused for a trim pass or two (NT_SRV_TRIM_MS), so that idle
- * connections hold no buffer and busy ones never allocate per message. */
-static void note_flushed(ev_loop *L, ev_conn *c)
+/* Buffers on demand: a connection's input (framer) and output (line queue)
+ * buffers are allocated when first needed. A connection that was quiet
+ * before (most chat clients, and every new one) gives them back as soon as
+ * they are empty again, so the short-lived buffer is reused by the next
+ * connection rather than left as a hole in the heap; a busy one keeps them,
+ * so it allocates nothing per line, until it has been quiet for a trim pass
+ * or two (NT_SRV_TRIM_MS). Idle connections — most of a server's — hold none. */
+static void release_or_list(ev_loop *L, ev_conn *c)
 {
-    if (c->trim_listed || c->out.cap == 0 || nt_ids_push(&L->trim, c->id) != 0)
+    int quiet = L->now - c->last_io >= NT_SRV_TRIM_MS;
+    c->last_io = L->now;
+    if (quiet) {
+        if (c->out.n == 0)
+            nt_lineq_free(&c->out);
+        nt_framer_trim(&c->framer);
+    }
+    if (c->trim_listed || (c->out.cap == 0 && c->framer.buf == NULL) ||
+        nt_ids_push(&L->trim, c->id) != 0)
         return;
     c->trim_listed = 1;
     if (L->next_trim == 0)
-        L->next_trim = np_now_ms() + NT_SRV_TRIM_MS;
+        L->next_trim = L->now + NT_SRV_TRIM_MS;
 }
 
 static void trim_idle_buffers(ev_loop *L, int64_t now)
@@ -156,12 +170,15 @@ static void trim_idle_buffers(ev_loop *L, int64_t now)
         ev_conn *c = nt_table_get(&L->conns, L->trim.ids[i]);
         if (!c)
             continue;
-        if (c->out.n == 0 && !c->out_used) {
-            nt_lineq_free(&c->out);
-            c->trim_listed = 0;
-            continue;
+        if (!c->active) {
+            if (c->out.n == 0)
+                nt_lineq_free(&c->out);
+            if (nt_framer_trim(&c->framer) && c->out.cap == 0) {
+                c->trim_listed = 0;
+                continue;
+            }
         }
-        c->out_used = 0;
+        c->active = 0;
         L->trim.ids[keep++] = c->id;
     }
     L->trim.n = keep;
@@ -186,7 +203,7 @@ static void flush(ev_loop *L, ev_conn *c)
         }
         nt_lineq_consume(&c->out, sent);
         if (c->out.n == 0)
-            note_flushed(L, c);
+            release_or_list(L, c);
         if (sent < offered)
             break;
     }
@@ -223,7 +240,9 @@ static void on_readable(ev_loop *L, ev_conn *c)
     }
     if (c->state != EV_OPEN)
         return;   /* lingering: input after our close is dropped */
+    c->active = 1;
     nt_srv_input(L->srv, &c->framer, c->id, buf, got, &c->registered);
+    release_or_list(L, c);
     drain(L);
 }
 
@@ -309,6 +328,7 @@ np_err nt_run_event(nt_server *srv)
     if ((err = nt_srv_watch_listeners(srv)) != NP_OK)
         goto out;
     L.listening = 1;
+    L.now = np_now_ms();
 
     for (;;) {
         int n = 0;
@@ -321,6 +341,7 @@ np_err nt_run_event(nt_server *srv)
         err = nt_srv_poll(srv, evs, (int)(sizeof evs / sizeof evs[0]),
                           wait_timeout(&L, stop_deadline < 0 ? -1 : stop_deadline - np_now_ms()),
                           &n);
+        L.now = np_now_ms();
         if (err != NP_OK)
             break;
         for (int i = 0; i < n; i++) {

@@ -185,8 +185,10 @@ static void reader_main(void *arg)
         np_mutex_unlock(c->mu);
         if (dead)
             break;
-        if (err == NP_ETIMEDOUT || err == NP_EAGAIN)
+        if (err == NP_ETIMEDOUT || err == NP_EAGAIN) {
+            nt_framer_trim(&c->framer);   /* quiet: an idle connection holds no buffer */
             continue;
+        }
         if (err != NP_OK || got == 0) {
             conn_lost(ts, c, err);
             break;

@@ -289,30 +289,36 @@ static void test_random_splits(void)
     }
 }
 
-/* Memory only while bytes are held: whole lines leave no buffer behind; a
- * partial line keeps one of about its size; a long line grows it. */
+/* Memory on demand: nothing until bytes come, a small buffer for chat lines,
+ * growth only for a long line, and nt_framer_trim gives it back whenever no
+ * partial line is held. */
 static void test_buffer_on_demand(void)
 {
     static char big[3000];
     reset();
     CHECK(g_f.buf == NULL && g_f.cap == 0);
+    CHECK(nt_framer_trim(&g_f) == 1);
     feed_str("PRIVMSG #a :hi\r\nPING x\r\n");
     CHECK_STR(g_got.text, "PRIVMSG #a :hi|PING x|");
-    CHECK(g_f.buf == NULL && g_f.cap == 0);          /* read whole: given back */
+    CHECK(g_f.buf != NULL && g_f.cap <= 512);        /* kept for the next lines */
+    CHECK(nt_framer_trim(&g_f) == 1);
+    CHECK(g_f.buf == NULL && g_f.cap == 0);
     feed_str("NICK al");
-    CHECK(g_f.buf != NULL && g_f.cap <= 512);        /* a partial line: a small buffer */
+    CHECK(nt_framer_trim(&g_f) == 0);                /* a partial line keeps it */
+    CHECK(g_f.buf != NULL);
     feed_str("ice\r\n");
     CHECK_STR(g_got.text, "PRIVMSG #a :hi|PING x|NICK alice|");
-    CHECK(g_f.buf == NULL);
     memset(big, 'b', sizeof big);
     feed_all(&g_f, &g_got, big, sizeof big);
     CHECK(g_f.cap >= sizeof big && g_f.cap <= NT_FRAME_BUF_MAX);
     feed_str("\n");
     CHECK_INT(g_got.lines, 4);
-    CHECK(g_f.buf == NULL);
-    /* A CR ending with its LF still to come holds nothing either. */
+    CHECK(nt_framer_trim(&g_f) == 1 && g_f.buf == NULL);
+    /* A CR ending whose LF may still come: nothing held, the state kept. */
     feed_str("QUIT\r");
-    CHECK(g_f.buf == NULL && g_f.skip_lf == 1);
+    CHECK(nt_framer_trim(&g_f) == 1 && g_f.skip_lf == 1);
+    feed_str("\nJOIN #b\n");
+    CHECK_STR(g_got.text + g_got.len - 13, "QUIT|JOIN #b|");
     nt_framer_free(&g_f);
     CHECK(g_f.buf == NULL && g_f.skip_lf == 0);
 }

@@ -88,11 +88,11 @@ NT_API nt_msg_err nt_msg_serialize_notags(const nt_msg *m, char *buf, size_t cap
  * caller normally closes the connection: a server that keeps re-reading a full
  * buffer spins at 100% CPU).
  *
- * The framer holds memory only while it holds bytes: its buffer is allocated
- * when bytes are fed, grown as a line needs (up to NT_FRAME_MAX + 1), and
- * freed once every byte has been read. So a server's idle connection costs
- * no buffer, however many there are. Call nt_framer_free when done with a
- * framer that may still hold bytes. */
+ * The buffer is allocated when bytes are first fed and grown as a line needs
+ * (up to NT_FRAME_BUF_MAX); nt_framer_trim gives it back whenever nothing is
+ * held — a server calls it on connections gone quiet, so that idle ones cost
+ * no buffer, and busy ones allocate nothing per line. nt_framer_free releases
+ * it for good. */
 
 typedef struct nt_framer {
     char *buf;            /* NULL while nothing is held */
@@ -120,10 +120,11 @@ NT_API void nt_framer_free(nt_framer *f);
 /* Append up to len bytes; returns how many were taken (fewer when the buffer
  * is full: take lines with nt_framer_next and feed the rest again). */
 NT_API size_t nt_framer_feed(nt_framer *f, const char *data, size_t len);
-/* The next line; it stays valid until the next nt_framer_feed or
- * nt_framer_next (handle it, or copy it, first). Once it says
- * NT_FRAME_NEED_MORE with nothing held, the buffer is given back. */
+/* The next line; it stays valid until the next nt_framer_feed, trim or free. */
 NT_API nt_frame_result nt_framer_next(nt_framer *f, const char **line, size_t *len);
+/* Free the buffer if no bytes are held (a partial line keeps it): 1 if the
+ * framer now holds no memory. */
+NT_API int nt_framer_trim(nt_framer *f);
 
 NT_END_DECLS
 
