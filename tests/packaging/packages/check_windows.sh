@@ -2,13 +2,17 @@
 # packages-windows: build the .zip (and, with makensis, the NSIS installer) of a
 # mingw-w64 build tree with CPack and check them from the outside, running the
 # programs under Wine (the Wine environment comes from CTest).
-#   check_windows.sh BUILD_DIR WORK_DIR VERSION EMULATOR CC OBJDUMP
+#   check_windows.sh BUILD_DIR WORK_DIR VERSION EMULATOR CC OBJDUMP [TOOLCHAIN]
 # Every DLL a shipped .exe or .dll imports must either ship beside it in bin/
 # or be Windows' own (not one of the mingw toolchain's runtime DLLs), so the
-# programs run on a Windows without mingw. The installer is run silently into a
-# scratch directory, its natterd run, then its uninstaller.
+# programs run on a Windows without mingw. The libnp sample the .zip ships
+# (share/doc/natter/samples/np-echo) is built against the unpacked .zip with
+# the mingw-w64 toolchain file TOOLCHAIN, as a developer would, and runs
+# under Wine: the build tree's np-echo-client.exe talks to it. The installer
+# is run silently into a scratch directory, its natterd run, then its
+# uninstaller.
 set -u
-build=$1 work=$2 version=$3 emulator=$4 cc=$5 objdump=$6
+build=$1 work=$2 version=$3 emulator=$4 cc=$5 objdump=$6 toolchain=${7:-}
 
 fail() { echo "FAIL: $*"; exit 1; }
 ok() { echo "ok: $*"; }
@@ -84,6 +88,42 @@ done
 shipped=$(cd "$top/bin" && ls *.dll | tr '\n' ' ')
 ok "every imported DLL ships in bin/ or is Windows' own (bin/: $shipped)"
 run_programs "$top" ".zip"
+
+# The libnp sample, built against the .zip (find_package) and run under Wine.
+if [ -n "$toolchain" ]; then
+    sw=$work/np-echo
+    cp -R "$top/share/doc/natter/samples/np-echo" "$sw" || fail "the .zip has no samples/np-echo"
+    cmake -S "$sw" -B "$sw/build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_PREFIX_PATH="$top" \
+          -DCMAKE_FIND_ROOT_PATH="$top" -DCMAKE_C_FLAGS=-Werror >"$sw/log" 2>&1 &&
+        cmake --build "$sw/build" >>"$sw/log" 2>&1 ||
+        { cat "$sw/log"; fail "np-echo did not build against the .zip"; }
+    # Windows finds a DLL beside the .exe: the one the .zip ships.
+    cp "$top/bin/libnatter-np.dll" "$sw/build/" || fail "no bin/libnatter-np.dll in the .zip"
+    "$emulator" "$sw/build/np-echo.exe" 127.0.0.1:0 >"$sw/server.log" 2>&1 &
+    echo_pid=$!
+    port=
+    for i in $(seq 1 300); do
+        port=$(tr -d '\r' <"$sw/server.log" | sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')
+        [ -n "$port" ] && break
+        kill -0 $echo_pid 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then
+        kill $echo_pid 2>/dev/null
+        cat "$sw/server.log"
+        fail "np-echo.exe (built against the .zip) did not start listening under Wine"
+    fi
+    reply=$(printf 'hello from the zip\n' |
+            "$emulator" "$build/bin/np-echo-client.exe" --port "$port" 2>&1 | tr -d '\r')
+    kill $echo_pid 2>/dev/null
+    wait $echo_pid 2>/dev/null
+    echo "$reply" | grep -qx 'echo: hello from the zip' ||
+        fail "np-echo.exe under Wine did not echo: $reply"
+    ok "np-echo.exe, built against the .zip with find_package, echoes under Wine"
+    rm -rf "$sw"
+else
+    echo "SKIP (sample): no toolchain file given"
+fi
 rm -rf "$zroot"
 
 # ---- NSIS installer -----------------------------------------------------------
