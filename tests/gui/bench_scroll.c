@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
 #include <unistd.h>
+#endif
 
 #include "natter-message-model.h"
 #include "natter-message-row.h"
@@ -64,9 +66,12 @@ typedef struct {
   GArray            *work;        /* double ms */
 } Run;
 
+/* Resident memory in MB, from /proc (0 where there is none: the figures
+ * are Linux's; the program still builds elsewhere, e.g. with MSYS2). */
 static double
 rss_mb (void)
 {
+#ifdef __linux__
   FILE *f = fopen ("/proc/self/statm", "r");
   unsigned long size = 0, resident = 0;
 
@@ -76,6 +81,9 @@ rss_mb (void)
     resident = 0;
   fclose (f);
   return (double) resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
+#else
+  return 0;
+#endif
 }
 
 /* The heap in use (malloc'd, g_slice'd, mmapped by malloc), in MB: what

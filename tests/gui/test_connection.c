@@ -663,7 +663,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   np_init ();
   signal (SIGABRT, kill_children);
+#ifdef SIGTRAP   /* (not on Windows) */
   signal (SIGTRAP, kill_children);
+#endif
   g_tick_id = peer_start_tick ();
 
   g_test_add_func ("/connection/chat", test_chat);
