@@ -15,6 +15,8 @@ static peer_server *g_servers[MAX_PEERS];
 static peer_client *g_clients[MAX_PEERS];
 static void (*g_case_fn)(void);
 static int g_in_case;      /* inside peers_run's case: failures count */
+static peer_limits g_limits;
+static int g_watch_ms = 100;
 
 /* The watchdog: runs the peer in the background and kills it once its own
  * stdin reaches end of file (we closed it, or we died). Modes:
@@ -33,7 +35,8 @@ static const char watchdog_script[] =
     "        exec 4>\"$fifo\" ;;\n"
     "esac\n"
     "echo \"watchdog: started $pid\"\n"
-    "( while kill -0 $pid 2>/dev/null; do sleep 0.1; done; echo \"watchdog: exited\" ) &\n"
+    "( while kill -0 $pid 2>/dev/null; do sleep ${NT_WATCH_S:-0.1}; done;"
+    " echo \"watchdog: exited\" ) &\n"
     "watcher=$!\n"
     "if [ \"$mode\" = tty ]; then\n"
     "  while IFS= read -r line; do printf '%s\\r' \"$line\" >&4; done\n"
@@ -122,6 +125,19 @@ int peers_sibling(const char *name, char *out, size_t len)
 {
     np_test_sibling_path(out, len, g_argv0, name);
     return file_exists(out);
+}
+
+void peers_set_limits(const peer_limits *limits)
+{
+    if (limits)
+        g_limits = *limits;
+    else
+        memset(&g_limits, 0, sizeof g_limits);
+}
+
+void peers_set_watch_interval_ms(int ms)
+{
+    g_watch_ms = ms > 0 ? ms : 100;
 }
 
 /* ---- registry ------------------------------------------------------------ */
@@ -245,7 +261,8 @@ static np_err watchdog_spawn(const char *log, const char *mode, const char *cons
 {
     const char *full[40];
     size_t n = 0;
-    char line[256];
+    char line[256], watch[32];
+    const char *env[] = { watch, NULL };
     np_err err;
     full[n++] = "/bin/sh";
     full[n++] = g_watchdog;
@@ -254,7 +271,8 @@ static np_err watchdog_spawn(const char *log, const char *mode, const char *cons
     for (size_t i = 0; argv[i] && n < 39; i++)
         full[n++] = argv[i];
     full[n] = NULL;
-    err = np_test_spawn(full, NULL, out);
+    snprintf(watch, sizeof watch, "NT_WATCH_S=%d.%03d", g_watch_ms / 1000, g_watch_ms % 1000);
+    err = np_test_spawn(full, env, out);
     if (err != NP_OK || strcmp(mode, "pass") == 0)
         return err;
     err = np_test_proc_expect(*out, "watchdog: started", line, sizeof line, 5000);
@@ -299,6 +317,16 @@ static int watchdog_peer_exited(np_test_proc *p)
         printf("child: %s\n", line);
     }
     return 0;
+}
+
+np_err peers_spawn_watched(const char *log, const char *const argv[], np_test_proc **out)
+{
+    return watchdog_spawn(log, "pass", argv, out);
+}
+
+int peers_stop_watched(np_test_proc **p)
+{
+    return watchdog_stop(p);
 }
 
 /* ---- servers ------------------------------------------------------------- */
@@ -352,7 +380,14 @@ static void server_files(peer_server *s, const char *label)
 
 static void write_ngircd_conf(const peer_server *s)
 {
-    char text[2048];
+    char text[2048], extra[128] = "";
+    size_t n;
+    if (g_limits.max_clients)
+        snprintf(extra, sizeof extra, "MaxConnections = %u\n", g_limits.max_clients);
+    if (g_limits.no_penalty) {
+        n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, "MaxPenaltyTime = 0\n");
+    }
     snprintf(text, sizeof text,
              "[Global]\n"
              "Name = %s\n"
@@ -368,25 +403,33 @@ static void write_ngircd_conf(const peer_server *s)
              "MaxNickLength = 30\n"
              "PingTimeout = 120\n"
              "PongTimeout = 60\n"
+             "%s"
              "[Options]\n"
              "PAM = no\n"
              "DNS = no\n"
              "Ident = no\n",
-             s->name, (unsigned)s->port);
+             s->name, (unsigned)s->port, extra);
     write_file(s->conf, text);
 }
 
 static void write_inspircd_conf(const peer_server *s)
 {
-    char text[4096];
+    char text[4096], perf[128] = "";
+    unsigned clients = g_limits.max_clients > 100 ? g_limits.max_clients : 100;
+    unsigned long sendq = g_limits.sendq_bytes ? (unsigned long)g_limits.sendq_bytes : 1048576;
+    unsigned long soft = g_limits.sendq_bytes ? (unsigned long)g_limits.sendq_bytes : 65536;
+    if (g_limits.max_clients)
+        snprintf(perf, sizeof perf, "<performance softlimit=\"%u\" somaxconn=\"4096\">\n",
+                 g_limits.max_clients);
     snprintf(text, sizeof text,
              "<server name=\"%s\" description=\"inspircd for natter tests\" network=\"NatterTest\">\n"
              "<admin name=\"natter tests\" nick=\"admin\" email=\"root@localhost\">\n"
              "<bind address=\"127.0.0.1\" port=\"%u\" type=\"clients\">\n"
              "<connect name=\"main\" allow=\"*\" timeout=\"30\" threshold=\"1000\""
-             " commandrate=\"1000000\" fakelag=\"off\" pingfreq=\"120\" hardsendq=\"1048576\""
-             " softsendq=\"65536\" recvq=\"65536\" localmax=\"100\" globalmax=\"100\""
-             " useident=\"no\" resolvehostnames=\"no\">\n"
+             " commandrate=\"1000000\" fakelag=\"off\" pingfreq=\"120\" hardsendq=\"%lu\""
+             " softsendq=\"%lu\" recvq=\"65536\" localmax=\"%u\" globalmax=\"%u\""
+             " limit=\"%u\" useident=\"no\" resolvehostnames=\"no\">\n"
+             "%s"
              "<files motd=\"%s\">\n"
              "<dns server=\"127.0.0.1\" timeout=\"1\">\n"
              "<pid file=\"%s.pid\">\n"
@@ -397,7 +440,8 @@ static void write_inspircd_conf(const peer_server *s)
              "<module name=\"ircv3_servertime\">\n"
              "<module name=\"ircv3_echomessage\">\n"
              "<module name=\"namesx\">\n",
-             s->name, (unsigned)s->port, s->motd, s->conf);
+             s->name, (unsigned)s->port, sendq, soft, clients, clients,
+             clients > 5000 ? clients : 5000, perf, s->motd, s->conf);
     write_file(s->conf, text);
     write_file(s->motd, "natter interop\n");
 }
@@ -469,26 +513,33 @@ np_err peer_start_inspircd(peer_server **out)
     return start_irc_server(out, PEER_INSPIRCD);
 }
 
-np_err peer_start_natterd(peer_server **out, const char *const extra[])
+/* A program beside the test that listens on the port it is given and prints
+ * "listening on ADDR": natterd, or a sibling such as the benchmarks'
+ * reference server. fixed are its own flags, extra the caller's. */
+static np_err start_listening_sibling(peer_server **out, peer_kind kind, const char *prog,
+                                      const char *server_name, const char *const fixed[],
+                                      const char *const extra[])
 {
-    char path[512], line[512];
+    char path[512], line[512], tag[64];
     const char *argv[32];
     size_t n = 0;
     np_err err;
     const char *p;
     peer_server *s;
     *out = NULL;
-    if (!peers_sibling("natterd", path, sizeof path))
+    if (!peers_sibling(prog, path, sizeof path))
         return NP_ENOENT;
-    s = *out = new_server(PEER_NATTERD, "natterd");
+    s = *out = new_server(kind, prog);
     if (!s)
         return NP_ENOMEM;
-    np_test_temp_path(s->log, sizeof s->log, "natterd.log");
-    snprintf(s->name, sizeof s->name, "natter.test");
+    snprintf(tag, sizeof tag, "%.50s.log", prog);
+    np_test_temp_path(s->log, sizeof s->log, tag);
+    snprintf(s->name, sizeof s->name, "%s", server_name);
     argv[n++] = path;
     argv[n++] = "--listen";
     argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--no-flood-limits";
+    for (size_t i = 0; fixed && fixed[i] && n < 29; i++)
+        argv[n++] = fixed[i];
     argv[n++] = "--server-name";
     argv[n++] = s->name;
     for (size_t i = 0; extra && extra[i] && n < 31; i++)
@@ -508,6 +559,19 @@ np_err peer_start_natterd(peer_server **out, const char *const extra[])
     if (!probe_server(&s->addr, s->name))
         return NP_ETIMEDOUT;
     return NP_OK;
+}
+
+np_err peer_start_natterd(peer_server **out, const char *const extra[])
+{
+    const char *const fixed[] = { "--no-flood-limits", NULL };
+    return start_listening_sibling(out, PEER_NATTERD, "natterd", "natter.test", fixed, extra);
+}
+
+np_err peer_start_sibling(peer_server **out, const char *prog, const char *const extra[])
+{
+    char name[64];
+    snprintf(name, sizeof name, "%.40s.test", prog);
+    return start_listening_sibling(out, PEER_SIBLING, prog, name, NULL, extra);
 }
 
 void peer_stop(peer_server *s)

@@ -68,11 +68,11 @@ void peers_cleanup(void);
 
 /* ---- servers ------------------------------------------------------------ */
 
-typedef enum peer_kind { PEER_NGIRCD, PEER_INSPIRCD, PEER_NATTERD } peer_kind;
+typedef enum peer_kind { PEER_NGIRCD, PEER_INSPIRCD, PEER_NATTERD, PEER_SIBLING } peer_kind;
 
 typedef struct peer_server {
     peer_kind kind;
-    const char *label;        /* "ngircd", "inspircd", "natterd" */
+    const char *label;        /* "ngircd", "inspircd", "natterd", a sibling's name */
     np_test_proc *proc;       /* the watchdog */
     np_addr addr;             /* where it listens */
     uint16_t port;
@@ -91,6 +91,33 @@ np_err peer_start_inspircd(peer_server **out);
 /* natterd --listen 127.0.0.1:0 --no-flood-limits --server-name natter.test
  * plus extra (NULL-terminated, may be NULL). */
 np_err peer_start_natterd(peer_server **out, const char *const extra[]);
+/* Another program built beside the test that takes --listen 127.0.0.1:0 and
+ * --server-name NAME, prints "listening on ADDR" and answers a registration
+ * with 001 (the benchmarks' reference server): started and probed like
+ * natterd, with prog + extra. prog is also the label: it must outlive s. */
+np_err peer_start_sibling(peer_server **out, const char *prog, const char *const extra[]);
+
+/* Any other program behind a watchdog (so it cannot outlive the caller), in
+ * the mode where its stdout comes to us (read it from *out) and its stderr
+ * goes to log. Not in the registry: stop it with peers_stop_watched. */
+np_err peers_spawn_watched(const char *log, const char *const argv[], np_test_proc **out);
+/* Stop it (SIGTERM, SIGKILL after 3 s); its exit status, or -1. */
+int peers_stop_watched(np_test_proc **p);
+
+/* Limits for the servers started after the call (the benchmarks raise them);
+ * a zero field keeps the tests' setting. */
+typedef struct peer_limits {
+    unsigned max_clients;     /* ngircd MaxConnections; InspIRCd's connect class
+                                 limit, localmax, globalmax and softlimit */
+    size_t sendq_bytes;       /* InspIRCd hardsendq and softsendq */
+    int no_penalty;           /* ngircd MaxPenaltyTime = 0 (its per-command
+                                 penalties; its read throttling stays) */
+} peer_limits;
+void peers_set_limits(const peer_limits *limits);   /* NULL: back to the tests' */
+/* How often each watchdog checks that its peer still runs (100 ms by
+ * default). Every check starts a `sleep`: a benchmark asks for less. */
+void peers_set_watch_interval_ms(int ms);
+
 /* Stop it, remove its files and free it; on a failed case its log is printed
  * first. The harness owns every peer it starts: peers_run stops what a case
  * left running. */
