@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,17 @@
 static np_test_proc *procs[DS_MAX_PROCS];
 static char bindir[1024];
 static char keyfile[1024];
+
+/* A failed g_assert aborts, and atexit handlers do not run on abort: stop
+ * the children from the signal, or natterd and the app outlive the test
+ * (holding ctest's output pipe, so the test hangs until its timeout). */
+static void
+stop_all_and_die (int sig)
+{
+  ds_stop_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
 
 gboolean
 ds_init (void)
@@ -35,6 +47,10 @@ ds_init (void)
   g_snprintf (keyfile, sizeof keyfile, "%s/glib-2.0/settings/keyfile", config);
   np_init ();
   atexit (ds_stop_all);
+  signal (SIGABRT, stop_all_and_die);
+#ifdef SIGTRAP   /* g_error under G_DEBUG=fatal-*; not on Windows */
+  signal (SIGTRAP, stop_all_and_die);
+#endif
   return TRUE;
 }
 
