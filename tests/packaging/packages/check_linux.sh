@@ -211,6 +211,37 @@ if [ $have_deb = 1 ]; then
     run_programs "$root" "$root/usr" ".deb (dpkg -x)"
     build_samples "$root" "$root/usr" ".deb (dpkg -x)"
     rm -rf "$root"
+
+    # A real dpkg -i, into a scratch root with its own empty dpkg database:
+    # dpkg unpacks, registers the conffile and runs the maintainer scripts
+    # (chrootless, with DPKG_ROOT, so systemd-sysusers creates natterd's user
+    # in the scratch root); --force-depends as that database has none of the
+    # libraries (apt's view of them is packages-deb-install's business).
+    # Then --purge must take it all away again.
+    droot=$work/dpkg-root
+    mkdir -p "$droot/var/lib/dpkg/info" "$droot/var/lib/dpkg/updates" "$droot/var/lib/dpkg/triggers"
+    : >"$droot/var/lib/dpkg/status"
+    dflags="--root=$droot --force-script-chrootless --force-depends --log=/dev/null"
+    [ "$(id -u)" = 0 ] || dflags="$dflags --force-not-root"
+    dpkg $dflags -i "$deb" >"$work/dpkg-i.log" 2>&1 ||
+        { cat "$work/dpkg-i.log"; fail "dpkg -i into a scratch root failed"; }
+    status=$(dpkg --root="$droot" -s natter | sed -n 's/^Status: //p')
+    [ "$status" = "install ok installed" ] || fail "after dpkg -i: Status: $status"
+    dpkg --root="$droot" -s natter | grep -q '^ /etc/natterd/natterd.conf [0-9a-f]*$' ||
+        fail "dpkg does not list /etc/natterd/natterd.conf as a conffile: $(dpkg --root="$droot" -s natter)"
+    if command -v systemd-sysusers >/dev/null 2>&1; then
+        grep -q '^natterd:x:[0-9]*:[0-9]*:Natter IRC server:/var/lib/natterd:' "$droot/etc/passwd" ||
+            { cat "$work/dpkg-i.log"; fail "the postinst did not create the natterd user"; }
+    fi
+    v=$(LD_LIBRARY_PATH=$droot/usr/lib "$droot/usr/bin/natterd" --version 2>&1) ||
+        fail "natterd from the dpkg -i root: $v"
+    ok "dpkg -i into a scratch root: $status, conffile registered, postinst ran; $v"
+    dpkg $dflags --purge natter >"$work/dpkg-purge.log" 2>&1 ||
+        { cat "$work/dpkg-purge.log"; fail "dpkg --purge natter failed"; }
+    left=$(cd "$droot" && find usr etc/natterd -type f 2>/dev/null | head -n 5)
+    [ -z "$left" ] || fail "dpkg --purge left files behind: $left"
+    ok "dpkg --purge removed everything (conffile included)"
+    rm -rf "$droot"
 fi
 
 # ---- .tar.gz ----------------------------------------------------------------
