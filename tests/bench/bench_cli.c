@@ -44,6 +44,9 @@ static const char usage[] =
     "  --p99-limit MS     saturation = the highest load with p99 under this (50)\n"
     "  --inflight N       connects+registrations in flight while setting up (100)\n"
     "  --setup-timeout S  bound for registering and joining each server (180)\n"
+    "  --max-steal F      a step during which the host stole more than this share of\n"
+    "                     the CPU (/proc/stat) is noisy and run again (0.05)\n"
+    "  --retries N        how often at most; the least stolen run is kept (2)\n"
     "  --seed N           random phases (1)\n"
     "idle:\n"
     "  --clients N        clients (10000); the descriptor limit is raised to the hard one\n"
@@ -195,6 +198,10 @@ int main(int argc, char **argv)
             fo.settle_s = io.settle_s = atof(v);
         } else if (!strcmp(a, "--p99-limit") && is_fanout) {
             fo.p99_limit_ms = atof(v);
+        } else if (!strcmp(a, "--max-steal") && is_fanout) {
+            fo.max_steal = atof(v);
+        } else if (!strcmp(a, "--retries") && is_fanout) {
+            fo.retries = atoi(v);
         } else if (!strcmp(a, "--setup-timeout") && is_fanout) {
             fo.setup_s = atof(v);
         } else if (!strcmp(a, "--time-cap") && is_idle) {

@@ -34,6 +34,9 @@ static const char usage[] =
     "  --seconds S            each fanout step's sending time (10)\n"
     "  --rates LIST           fanout rates, messages/s per client (1,2,4,8)\n"
     "  --clients N            fanout clients per server (500)\n"
+    "  --max-steal F          a fanout step during which the VM's host stole more than\n"
+    "                         this share of the CPU is run again (0.05)\n"
+    "  --retries N            how often at most, keeping the least stolen run (2)\n"
     "  --idle-clients N       idle clients (10000)\n"
     "  --idle-clients-small N idle clients for natterd's thread and fork modes,\n"
     "                         a thread or process each (1000)\n"
@@ -145,6 +148,10 @@ static int parse(cmp_opts *o, cmp_server *srv, int argc, char **argv)
             o->co.seconds = atof(v);
         else if (!strcmp(a, "--churners"))
             o->co.churners = atoi(v);
+        else if (!strcmp(a, "--max-steal"))
+            o->fo.max_steal = atof(v);
+        else if (!strcmp(a, "--retries"))
+            o->fo.retries = atoi(v);
         else if (!strcmp(a, "--storm"))
             o->storm = atoi(v);
         else if (!strcmp(a, "--echo-rounds"))

@@ -12,6 +12,7 @@ typedef struct row {
     char figure[80];
     unit u;
     double v[SRV_COUNT];   /* -1: none */
+    char mark[SRV_COUNT];  /* '*' generator-limited, '~' noisy host, or 0 */
 } row;
 
 #define MAX_ROWS 128
@@ -85,6 +86,8 @@ static void build(const cmp_report *r, table *t)
                 max->v[s] = m->max;
                 ach->v[s] = m->achieved;
                 cpu->v[s] = m->cpu_per_m;
+                p50->mark[s] = p99->mark[s] = max->mark[s] = ach->mark[s] = cpu->mark[s] =
+                    m->noisy ? '~' : m->gen_limited ? '*' : 0;
             }
         }
         if ((x = add_row(t, U_COUNT, "fanout saturation, deliveries/s")))
@@ -169,13 +172,14 @@ void cmp_table_print(const cmp_report *r)
             double q = ratio_of(x->v[s], ev);
             if (!r->srv[s].up)
                 continue;
+            char mark[2] = { x->mark[s], 0 };
             if (x->v[s] < 0)
                 snprintf(cell, sizeof cell, "-");
             else if (s != SRV_EVENT && q >= 0)
-                snprintf(cell, sizeof cell, "%s (%.2f)", fmt_value(a, sizeof a, x->u, x->v[s]),
-                         q);
+                snprintf(cell, sizeof cell, "%s%s (%.2f)", fmt_value(a, sizeof a, x->u, x->v[s]),
+                         mark, q);
             else
-                snprintf(cell, sizeof cell, "%s", fmt_value(a, sizeof a, x->u, x->v[s]));
+                snprintf(cell, sizeof cell, "%s%s", fmt_value(a, sizeof a, x->u, x->v[s]), mark);
             printf(" %17s", cell);
         }
         {
@@ -214,7 +218,10 @@ void cmp_table_print(const cmp_report *r)
                    r->srv[s].t.note[0] ? "; " : "", r->srv[s].t.note);
     }
     printf("  lower is better for latency, CPU, time and memory; higher for deliveries/s,\n"
-           "  saturation, clients/s and sessions/s. Figures are medians over the rounds.\n");
+           "  saturation, clients/s and sessions/s. Figures are medians over the rounds;\n"
+           "  * marks a figure natter-bench limited in some round (it was busy and late to\n"
+           "  send), ~ one the machine disturbed (CPU stolen by the host, or taken by other\n"
+           "  processes) even on retry.\n");
 
     j_open(&j);
     j_str(&j, "scenario", "compare");

@@ -15,6 +15,9 @@
 
 struct bench_loop {
     np_poller *poller;
+    void (*tick)(void *ctx);
+    void *tick_ctx;
+    int tick_every;
     np_poll_event ev[MAX_EVENTS];
     char scratch[SCRATCH + BENCH_LINE_MAX];
 };
@@ -41,6 +44,13 @@ void bench_loop_close(bench_loop *l)
         return;
     np_poller_close(l->poller);
     free(l);
+}
+
+void bench_loop_set_tick(bench_loop *l, void (*fn)(void *ctx), void *ctx, int every)
+{
+    l->tick = fn;
+    l->tick_ctx = ctx;
+    l->tick_every = every > 0 ? every : 1;
 }
 
 int bench_loop_count(const bench_loop *l)
@@ -247,6 +257,8 @@ int bench_loop_run(bench_loop *l, int64_t timeout_ms)
     for (int i = 0; i < n; i++) {
         bench_conn *c = l->ev[i].data;
         unsigned e = l->ev[i].events;
+        if (l->tick && i > 0 && i % l->tick_every == 0)
+            l->tick(l->tick_ctx);
         if (c->state == BENCH_CONN_CLOSED || c->sock != l->ev[i].sock)
             continue;   /* closed earlier in this turn */
         if (c->state == BENCH_CONN_CONNECTING) {

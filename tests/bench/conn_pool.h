@@ -69,6 +69,11 @@ static inline size_t bench_conn_pending(const bench_conn *c)
     return c->out_len;
 }
 
+/* Have fn(ctx) called after every `every` events of a turn (fn NULL: never),
+ * so that a scenario can send on schedule while a long turn of reads is
+ * under way. fn may send, not open connections. */
+void bench_loop_set_tick(bench_loop *l, void (*fn)(void *ctx), void *ctx, int every);
+
 /* Wait up to timeout_ms (0: poll) and dispatch what is ready. The number of
  * events handled. */
 int bench_loop_run(bench_loop *l, int64_t timeout_ms);
