@@ -7,6 +7,7 @@
  * config, an unknown flag. natterd is found beside this executable. */
 #include "np_test.h"
 #include "irc_client.h"
+#include "natterd_proc.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -14,63 +15,19 @@
 #define T_START 20000   /* under Wine a process takes a second or two */
 #define T_LINE 20000
 
-static const char *g_argv0;
 static int g_mode;          /* the nt_server_mode under test */
-static np_test_proc *g_srv; /* the running natterd, if any */
-static unsigned g_port;
-static long g_pid;          /* natterd's pid, when started with the log on stdout */
+static natterd_proc g_srv;  /* the running natterd, if any */
 
-static const char *const mode_names[] = {"event", "thread", "fork"};
-
-/* Start natterd in g_mode on 127.0.0.1:0 with extra args (NULL-terminated),
- * and read its port. log_stdout: the log goes to stdout (to read pids). */
+/* Start natterd in g_mode on 127.0.0.1:0 with extra args (NULL-terminated).
+ * log_stdout: the log goes to stdout (to read pids). */
 static int start_natterd(int log_stdout, const char *const *extra)
 {
-    const char *argv[32];
-    char path[1024], line[512];
-    const char *colon;
-    int n = 0;
-    int64_t t0 = np_now_us();
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    argv[n++] = path;
-    argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--mode";
-    argv[n++] = mode_names[g_mode];
-    argv[n++] = "--no-flood-limits";
-    if (log_stdout) {
-        argv[n++] = "--log-file";
-        argv[n++] = "-";
-    }
-    while (extra && *extra && n < 30)
-        argv[n++] = *extra++;
-    argv[n] = NULL;
-    if (np_test_spawn(argv, NULL, &g_srv) != NP_OK) {
-        printf("  cannot start %s\n", path);
+    const natterd_spec spec = {.mode = natterd_mode_name(g_mode), .log_stdout = log_stdout,
+                               .flags = extra, .timeout_ms = T_START};
+    if (!natterd_start(&g_srv, &spec))
         return 0;
-    }
-    if (np_test_proc_expect(g_srv, "natterd: listening on ", line, sizeof line, T_START) !=
-        NP_OK)
-        return 0;
-    printf("  natterd (%s) listening after %.1f ms\n", mode_names[g_mode],
-           (double)(np_now_us() - t0) / 1000.0);
-    colon = strrchr(line, ':');
-    g_port = colon ? (unsigned)atoi(colon + 1) : 0;
-    g_pid = 0;
-    if (log_stdout && np_test_proc_expect(g_srv, "serving in", line, sizeof line, T_LINE) ==
-                          NP_OK) {
-        const char *p = strstr(line, "natterd[");
-        g_pid = p ? atol(p + 8) : 0;
-    }
-    return g_port > 0;
-}
-
-/* After each case: nothing may outlive it. */
-static void stop_natterd(void)
-{
-    if (g_srv)
-        np_test_proc_kill(g_srv);
-    g_srv = NULL;
+    printf("  natterd (%s) listening after %.1f ms\n", natterd_mode_name(g_mode), g_srv.listen_ms);
+    return 1;
 }
 
 /* ---- the cases ------------------------------------------------------------- */
@@ -80,9 +37,9 @@ static void test_chat_between_three(void)
     irc_client a, b, c;
     char line[512];
     CHECK(start_natterd(0, NULL));
-    CHECK(irc_register(&a, g_port, "alice"));
-    CHECK(irc_register(&b, g_port, "bob"));
-    CHECK(irc_register(&c, g_port, "carol"));
+    CHECK(irc_register(&a, g_srv.port, "alice"));
+    CHECK(irc_register(&b, g_srv.port, "bob"));
+    CHECK(irc_register(&c, g_srv.port, "carol"));
     CHECK(irc_join(&a, "#natter"));
     CHECK(irc_join(&b, "#natter"));
     CHECK(irc_join(&c, "#natter"));
@@ -114,7 +71,7 @@ static void test_chat_between_three(void)
     irc_close(&a);
     irc_close(&b);
     irc_close(&c);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 /* A client that reads in the background and counts the flood's lines. */
@@ -150,10 +107,10 @@ static void test_slow_reader_dropped_others_served(void)
     size_t clen = 0;
     int64_t t0;
     CHECK(start_natterd(0, NULL));
-    CHECK(irc_register(&a, g_port, "flooder"));
-    CHECK(irc_register(&b, g_port, "reader1"));
-    CHECK(irc_register(&c, g_port, "reader2"));
-    CHECK(irc_register(&slow, g_port, "sleepy"));
+    CHECK(irc_register(&a, g_srv.port, "flooder"));
+    CHECK(irc_register(&b, g_srv.port, "reader1"));
+    CHECK(irc_register(&c, g_srv.port, "reader2"));
+    CHECK(irc_register(&slow, g_srv.port, "sleepy"));
     np_set_rcvbuf(slow.sock, 4096);
     CHECK(irc_join(&a, "#flood"));
     CHECK(irc_join(&b, "#flood"));
@@ -201,7 +158,7 @@ static void test_slow_reader_dropped_others_served(void)
     irc_close(&b);
     irc_close(&c);
     irc_close(&slow);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_overlong_line_cut_off(void)
@@ -210,7 +167,7 @@ static void test_overlong_line_cut_off(void)
     irc_client e, f;
     int64_t t0;
     CHECK(start_natterd(0, NULL));
-    CHECK(irc_register(&e, g_port, "endless"));
+    CHECK(irc_register(&e, g_srv.port, "endless"));
     memset(junk, 'A', sizeof junk);
     np_socket_set_timeout(e.sock, 10000);
     np_sendall(e.sock, junk, sizeof junk, NULL);
@@ -219,12 +176,12 @@ static void test_overlong_line_cut_off(void)
     CHECK(irc_expect_eof(&e, T_LINE));
     printf("  cut off after %lld ms\n", (long long)(np_now_ms() - t0));
     /* And the server still answers. */
-    CHECK(irc_register(&f, g_port, "nextone"));
+    CHECK(irc_register(&f, g_srv.port, "nextone"));
     CHECK_OK(irc_send(&f, "PING :still-there"));
     CHECK(irc_expect(&f, "still-there", NULL, 0, T_LINE));
     irc_close(&e);
     irc_close(&f);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_shutdown_says_error(void)
@@ -234,22 +191,21 @@ static void test_shutdown_says_error(void)
     int code = -1;
     int64_t t0;
     CHECK(start_natterd(1, NULL));
-    CHECK(g_pid > 0);
-    CHECK(irc_register(&a, g_port, "one"));
-    CHECK(irc_register(&b, g_port, "two"));
-    CHECK(irc_open(&c, g_port) == NP_OK);   /* not even registered */
+    CHECK(g_srv.pid > 0);
+    CHECK(irc_register(&a, g_srv.port, "one"));
+    CHECK(irc_register(&b, g_srv.port, "two"));
+    CHECK(irc_open(&c, g_srv.port) == NP_OK);   /* not even registered */
     snprintf(c.nick, sizeof c.nick, "unregistered");
     CHECK(irc_join(&a, "#bye"));
     t0 = np_now_ms();
-    CHECK_OK(np_kill(g_pid, 0));   /* SIGTERM */
+    CHECK_OK(np_kill(g_srv.pid, 0));   /* SIGTERM */
     CHECK(irc_expect(&a, "ERROR", NULL, 0, T_LINE));
     CHECK(irc_expect(&b, "ERROR", NULL, 0, T_LINE));
     CHECK(irc_expect(&c, "ERROR", NULL, 0, T_LINE));
     irc_close(&a);
     irc_close(&b);
     irc_close(&c);
-    CHECK_OK(np_test_proc_wait(g_srv, T_LINE, &code));
-    g_srv = NULL;
+    code = natterd_wait(&g_srv, T_LINE);   /* -1 if it had to be killed */
     printf("  exited %d, %lld ms after SIGTERM\n", code, (long long)(np_now_ms() - t0));
     CHECK_INT(code, 0);
 #else
@@ -266,10 +222,10 @@ static void test_killed_child_is_a_quit(void)
     if (g_mode != 2)
         SKIP("only fork mode has a process per connection");
     CHECK(start_natterd(1, NULL));
-    CHECK(irc_register(&a, g_port, "survivor"));
-    CHECK(np_test_proc_expect(g_srv, "served by process", line, sizeof line, T_LINE) == NP_OK);
-    CHECK(irc_register(&b, g_port, "victim"));
-    CHECK(np_test_proc_expect(g_srv, "served by process", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(irc_register(&a, g_srv.port, "survivor"));
+    CHECK(child_expect(g_srv.proc, "served by process", line, sizeof line, T_LINE));
+    CHECK(irc_register(&b, g_srv.port, "victim"));
+    CHECK(child_expect(g_srv.proc, "served by process", line, sizeof line, T_LINE));
     child = atol(strstr(line, "served by process") + strlen("served by process "));
     CHECK(child > 0);
     CHECK(irc_join(&a, "#room"));
@@ -284,7 +240,7 @@ static void test_killed_child_is_a_quit(void)
     CHECK(irc_expect(&a, "after", NULL, 0, T_LINE));
     irc_close(&a);
     irc_close(&b);
-    stop_natterd();
+    natterd_stop(&g_srv);
 #else
     SKIP("no fork here");
 #endif
@@ -294,19 +250,17 @@ static void test_killed_child_is_a_quit(void)
 
 static int run_natterd(const char *const *args, int64_t timeout_ms)
 {
-    const char *argv[16];
+    const char *argv[CHILD_ARGV_MAX];
     char path[1024];
     np_test_proc *p;
-    int n = 0, code = -1;
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
+    int n = 0;
+    child_path(path, sizeof path, "natterd");
     argv[n++] = path;
-    while (*args && n < 15)
-        argv[n++] = *args++;
+    child_argv_add(argv, &n, args);
     argv[n] = NULL;
-    if (np_test_spawn(argv, NULL, &p) != NP_OK)
+    if (!(p = child_spawn(argv, NULL, NULL)))
         return -1;
-    np_test_proc_wait(p, timeout_ms, &code);
-    return code;
+    return child_wait(p, timeout_ms);
 }
 
 static void test_busy_port_fails(void)
@@ -315,9 +269,9 @@ static void test_busy_port_fails(void)
     const char *args[] = {"--listen", addr, NULL};
     g_mode = 0;
     CHECK(start_natterd(0, NULL));
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", g_port);
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", g_srv.port);
     CHECK(run_natterd(args, T_START) > 0);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_bad_config_fails(void)
@@ -351,7 +305,7 @@ static void test_config_file_is_used(void)
     fputs("; a test config\n[server]\nname = irc.test.example\n[limits]\nnicklen = 12\n", f);
     fclose(f);
     CHECK(start_natterd(0, args));
-    CHECK(irc_open(&a, g_port) == NP_OK);
+    CHECK(irc_open(&a, g_srv.port) == NP_OK);
     snprintf(a.nick, sizeof a.nick, "cfg");
     CHECK_OK(irc_send(&a, "NICK cfg"));
     CHECK_OK(irc_send(&a, "USER cfg 0 * :cfg"));
@@ -359,35 +313,26 @@ static void test_config_file_is_used(void)
     CHECK(strncmp(line, ":irc.test.example ", 18) == 0);
     CHECK(irc_expect(&a, "NICKLEN=12", NULL, 0, T_LINE));
     irc_close(&a);
-    stop_natterd();
+    natterd_stop(&g_srv);
     remove(path);
 }
 
 int main(int argc, char **argv)
 {
     (void)argc;
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
-    for (g_mode = 0; g_mode < 3; g_mode++) {
-        if (g_mode == 2 && !NP_HAVE_FORK)
-            break;
-        printf("== mode %s\n", mode_names[g_mode]);
-        RUN(test_chat_between_three);
-        stop_natterd();
-        RUN(test_slow_reader_dropped_others_served);
-        stop_natterd();
-        RUN(test_overlong_line_cut_off);
-        stop_natterd();
-        RUN(test_shutdown_says_error);
-        stop_natterd();
-        RUN(test_killed_child_is_a_quit);
-        stop_natterd();
+    for (g_mode = 0; g_mode < natterd_mode_count(); g_mode++) {
+        printf("== mode %s\n", natterd_mode_name(g_mode));
+        RUN_ISOLATED(test_chat_between_three);
+        RUN_ISOLATED(test_slow_reader_dropped_others_served);
+        RUN_ISOLATED(test_overlong_line_cut_off);
+        RUN_ISOLATED(test_shutdown_says_error);
+        RUN_ISOLATED(test_killed_child_is_a_quit);
     }
     printf("== the program\n");
-    RUN(test_busy_port_fails);
-    stop_natterd();
+    RUN_ISOLATED(test_busy_port_fails);
     RUN(test_bad_config_fails);
-    RUN(test_config_file_is_used);
-    stop_natterd();
+    RUN_ISOLATED(test_config_file_is_used);
     return NP_TEST_DONE();
 }

@@ -11,66 +11,25 @@
  * beside this executable; the logs go to a scratch directory, removed after a
  * passing run. */
 #include "np_test.h"
+#include "natterd_proc.h"
 
 #include <dirent.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define T_START 60000   /* natterd under valgrind starts in a second or two */
 #define T_LINE 30000
 
-static const char *g_argv0;
 static const char *g_valgrind;
 static char g_supp[1100];  /* --suppressions=natter.supp */
 static char g_dir[512];   /* the valgrind logs */
-static np_test_proc *g_live[8];
+static natterd_proc g_srv;
 static int g_mode;
 
-static const char *const mode_names[] = {"event", "thread", "fork"};
-
-static np_test_proc *spawn(const char *const *argv)
-{
-    np_test_proc *p = NULL;
-    if (np_test_spawn(argv, NULL, &p) != NP_OK) {
-        printf("  cannot start %s\n", argv[0]);
-        return NULL;
-    }
-    for (int i = 0; i < 8; i++)
-        if (!g_live[i]) {
-            g_live[i] = p;
-            break;
-        }
-    return p;
-}
-
-static void forget(np_test_proc *p)
-{
-    for (int i = 0; i < 8; i++)
-        if (g_live[i] == p)
-            g_live[i] = NULL;
-}
-
-static void kill_all(void)
-{
-    for (int i = 0; i < 8; i++)
-        if (g_live[i]) {
-            np_test_proc_kill(g_live[i]);
-            g_live[i] = NULL;
-        }
-}
-
-static int finish(np_test_proc *p, int64_t timeout_ms)
-{
-    int code = -1;
-    forget(p);
-    np_test_proc_wait(p, timeout_ms, &code);
-    return code;
-}
-
-/* argv for `valgrind [memcheck options] prog`, logging to g_dir/tag.PID.log. */
-static int valgrind_argv(const char **argv, char *logopt, size_t len, const char *tag,
-                         int children)
+/* `valgrind [memcheck options]` (NULL-terminated, at most 16 entries), to
+ * run a program under, logging to g_dir/tag.PID.log. */
+static void valgrind_argv(const char **argv, char *logopt, size_t len, const char *tag,
+                          int children)
 {
     int n = 0;
     snprintf(logopt, len, "--log-file=%s/%s.%%p.log", g_dir, tag);
@@ -86,7 +45,7 @@ static int valgrind_argv(const char **argv, char *logopt, size_t len, const char
         argv[n++] = g_supp;
     argv[n++] = children ? "--trace-children=yes" : "--trace-children=no";
     argv[n++] = logopt;
-    return n;
+    argv[n] = NULL;
 }
 
 /* Every log of tag: print its ERROR SUMMARY and heap summary; 0 unless each
@@ -133,92 +92,51 @@ static int check_logs(const char *tag, int *nlogs)
     return ok && *nlogs > 0;
 }
 
-static np_test_proc *start_natterd(char *server, size_t len, long *pid)
+/* natterd in g_mode under memcheck (in fork mode its children too), its
+ * log on stdout for its pid. */
+static int start_natterd(void)
 {
-    char path[1024], logopt[600], line[512];
-    const char *argv[32];
-    const char *colon, *p;
-    np_test_proc *srv;
-    int n;
-    n = valgrind_argv(argv, logopt, sizeof logopt, mode_names[g_mode], g_mode == 2);
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    argv[n++] = path;
-    argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--mode";
-    argv[n++] = mode_names[g_mode];
-    argv[n++] = "--no-flood-limits";
-    argv[n++] = "--log-file";
-    argv[n++] = "-";
-    argv[n] = NULL;
-    if (!(srv = spawn(argv)))
-        return NULL;
-    if (np_test_proc_expect(srv, "natterd: listening on ", line, sizeof line, T_START) != NP_OK)
-        return NULL;
-    colon = strrchr(line, ':');
-    snprintf(server, len, "127.0.0.1:%s", colon ? colon + 1 : "0");
-    if (np_test_proc_expect(srv, "serving in", line, sizeof line, T_LINE) != NP_OK)
-        return NULL;
-    p = strstr(line, "natterd[");
-    *pid = p ? atol(p + 8) : 0;
-    return srv;
+    const char *vg[16];
+    char logopt[600];
+    natterd_spec spec = {.mode = natterd_mode_name(g_mode), .log_stdout = 1, .wrapper = vg,
+                         .timeout_ms = T_START};
+    valgrind_argv(vg, logopt, sizeof logopt, natterd_mode_name(g_mode), g_mode == 2);
+    return natterd_start(&g_srv, &spec);
 }
 
 /* natter-cli joined to #room, once it says so; under valgrind if vg. */
-static np_test_proc *start_cli(const char *server, const char *nick, int vg)
+static np_test_proc *start_cli(const char *nick, int vg)
 {
-    char path[1024], want[128], logopt[600];
-    const char *argv[32];
-    np_test_proc *p;
-    int n = 0;
-    if (vg)
-        n = valgrind_argv(argv, logopt, sizeof logopt, "natter-cli", 0);
-    np_test_sibling_path(path, sizeof path, g_argv0, "natter-cli");
-    argv[n++] = path;
-    argv[n++] = server;
-    argv[n++] = "--nick";
-    argv[n++] = nick;
-    argv[n++] = "--join";
-    argv[n++] = "#room";
-    argv[n++] = "--quiet";
-    argv[n++] = "--timeout";
-    argv[n++] = "30000";
-    argv[n] = NULL;
-    if (!(p = spawn(argv)))
-        return NULL;
-    snprintf(want, sizeof want, "%s joined #room", nick);
-    if (np_test_proc_expect(p, want, NULL, 0, T_START) != NP_OK) {
-        printf("  %s never joined\n", nick);
-        return NULL;
+    static const char *const flags[] = {"--timeout", "30000", NULL};
+    const char *wrapper[16];
+    char logopt[600];
+    cli_spec spec = {.server = g_srv.addr, .nick = nick, .chan = "#room", .flags = flags};
+    if (vg) {
+        valgrind_argv(wrapper, logopt, sizeof logopt, "natter-cli", 0);
+        spec.wrapper = wrapper;
     }
-    return p;
+    return cli_start_joined(&spec, T_START);
 }
 
 static int expect(np_test_proc *p, const char *needle)
 {
-    char line[1024];
-    if (np_test_proc_expect(p, needle, line, sizeof line, T_LINE) != NP_OK) {
-        printf("  no line with \"%s\"\n", needle);
-        return 0;
-    }
-    return 1;
+    return child_expect(p, needle, NULL, 0, T_LINE);
 }
 
 static void test_memcheck_clean(void)
 {
-    char server[64], line[512];
-    np_test_proc *srv, *a, *b, *c;
-    long pid = 0;
+    char line[512];
+    np_test_proc *a, *b, *c;
     int code = -1, nlogs = 0, cli_vg = g_mode == 0;
     int64_t t0 = np_now_ms();
-    CHECK((srv = start_natterd(server, sizeof server, &pid)) != NULL);
-    CHECK(pid > 0);
-    printf("  natterd (%s) under memcheck, pid %ld, up after %lld ms\n", mode_names[g_mode],
-           pid, (long long)(np_now_ms() - t0));
-    CHECK((a = start_cli(server, "alice", cli_vg)) != NULL);
-    CHECK((b = start_cli(server, "bob", 0)) != NULL);
+    CHECK(start_natterd());
+    CHECK(g_srv.pid > 0);
+    printf("  natterd (%s) under memcheck, pid %ld, up after %lld ms\n", natterd_mode_name(g_mode),
+           g_srv.pid, (long long)(np_now_ms() - t0));
+    CHECK((a = start_cli("alice", cli_vg)) != NULL);
+    CHECK((b = start_cli("bob", 0)) != NULL);
     CHECK(expect(a, "bob joined #room"));
-    CHECK((c = start_cli(server, "carol", 0)) != NULL);
+    CHECK((c = start_cli("carol", 0)) != NULL);
     CHECK(expect(a, "carol joined #room"));
     CHECK(expect(b, "carol joined #room"));
 
@@ -235,28 +153,28 @@ static void test_memcheck_clean(void)
     CHECK_OK(np_test_proc_write(c, "/part #room see you\n"));
     CHECK(expect(a, "carol left #room"));
     CHECK_OK(np_test_proc_write(c, "/quit done\n"));
-    CHECK_INT(finish(c, T_LINE), 0);
+    CHECK_INT(child_wait(c, T_LINE), 0);
     CHECK_OK(np_test_proc_write(a, "/quit bye\n"));
     CHECK(expect(b, "<- alice quit"));
-    CHECK_INT(finish(a, T_LINE), 0);
+    CHECK_INT(child_wait(a, T_LINE), 0);
     np_test_proc_close_stdin(b);   /* end of input: a clean QUIT */
-    CHECK_INT(finish(b, T_LINE), 0);
+    CHECK_INT(child_wait(b, T_LINE), 0);
 
     /* Let a fork-mode connection process end before the hub is stopped: its
      * exit is part of what is checked. */
     np_sleep_ms(g_mode == 2 ? 1000 : 100);
-    CHECK_OK(np_kill(pid, 0));   /* SIGTERM */
+    CHECK_OK(np_kill(g_srv.pid, 0));   /* SIGTERM */
     /* Whatever natterd still logs, then its exit. */
-    while (np_test_proc_readline(srv, line, sizeof line, T_LINE) == NP_OK)
+    while (np_test_proc_readline(g_srv.proc, line, sizeof line, T_LINE) == NP_OK)
         ;
-    code = finish(srv, T_LINE);
+    code = natterd_wait(&g_srv, T_LINE);
     printf("  natterd exit code %d (valgrind's: 99 = errors or leaks), %lld ms in all\n", code,
            (long long)(np_now_ms() - t0));
     {
-        int ok = check_logs(mode_names[g_mode], &nlogs);
+        int ok = check_logs(natterd_mode_name(g_mode), &nlogs);
         printf("  %d natterd process log(s)\n", nlogs);
         CHECK_MSG(ok, "memcheck found errors or leaks in natterd (%s mode)",
-                  mode_names[g_mode]);
+                  natterd_mode_name(g_mode));
     }
     CHECK_INT(code, 0);
     if (g_mode == 2)
@@ -287,7 +205,7 @@ static void remove_dir(void)
 int main(int argc, char **argv)
 {
     int failed;
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
     if (argc < 2 || access(argv[1], X_OK) != 0) {
         printf("SKIP: valgrind is not installed (%s)\n", argc < 2 ? "no path" : argv[1]);
@@ -305,15 +223,14 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("valgrind logs in %s\n", g_dir);
-    for (g_mode = 0; g_mode < 3; g_mode++) {
+    for (g_mode = 0; g_mode < natterd_mode_count(); g_mode++) {
         int wanted = argc <= 2;
         for (int i = 2; i < argc; i++)
-            wanted |= strcmp(argv[i], mode_names[g_mode]) == 0;
+            wanted |= strcmp(argv[i], natterd_mode_name(g_mode)) == 0;
         if (!wanted)
             continue;
-        printf("== mode %s\n", mode_names[g_mode]);
-        RUN(test_memcheck_clean);
-        kill_all();
+        printf("== mode %s\n", natterd_mode_name(g_mode));
+        RUN_ISOLATED(test_memcheck_clean);
     }
     failed = NP_TEST_DONE();
     if (failed == 0)
