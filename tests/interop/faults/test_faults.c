@@ -17,6 +17,7 @@
  * natterd and natter-cli are found beside this executable. */
 #include "np_test.h"
 #include "irc_client.h"
+#include "natterd_proc.h"
 
 #include <stdlib.h>
 
@@ -26,75 +27,21 @@
 #define NCLIENTS 10
 #define NMSGS 200
 
-static const char *g_argv0;
 static int g_mode;
-static np_test_proc *g_srv;
-static unsigned g_port;
-static long g_pid;
-
-static const char *const mode_names[] = {"event", "thread", "fork"};
+static natterd_proc g_srv;
 
 /* Figures for the summary at the end. */
 static long g_runs, g_faults, g_sent, g_received, g_lost, g_dups, g_retries;
 
-/* Start natterd in g_mode on addr ("127.0.0.1:0" or a fixed port) with env
- * (NULL-terminated, may be NULL) and extra args; read its port (and its pid
- * when log_stdout). A fixed port may still be held by the last one for a
- * moment: it is tried for a few seconds. */
-static int start_natterd_at(const char *addr, const char *const *env, int log_stdout,
-                            const char *const *extra)
+/* Start natterd in g_mode on listen (NULL: a port the OS picks; a fixed port
+ * is retried while the last one still holds it) with env (NULL-terminated,
+ * may be NULL); its pid is read when log_stdout. */
+static int start_natterd(const char *listen, const char *const *env, int log_stdout)
 {
-    const char *argv[32];
-    char path[1024], line[512];
-    const char *colon;
-    int n = 0;
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    argv[n++] = path;
-    argv[n++] = "--listen";
-    argv[n++] = addr;
-    argv[n++] = "--mode";
-    argv[n++] = mode_names[g_mode];
-    argv[n++] = "--no-flood-limits";
-    if (log_stdout) {
-        argv[n++] = "--log-file";
-        argv[n++] = "-";
-    } else {
-        argv[n++] = "--log-level";
-        argv[n++] = "error";
-    }
-    while (extra && *extra && n < 30)
-        argv[n++] = *extra++;
-    argv[n] = NULL;
-    for (int attempt = 0; attempt < 20; attempt++) {
-        if (np_test_spawn(argv, env, &g_srv) != NP_OK) {
-            printf("  cannot start %s\n", path);
-            return 0;
-        }
-        if (np_test_proc_expect(g_srv, "natterd: listening on ", line, sizeof line, T_START) ==
-            NP_OK)
-            break;
-        np_test_proc_kill(g_srv);   /* the port is not free yet */
-        g_srv = NULL;
-        np_sleep_ms(250);
-    }
-    if (!g_srv)
-        return 0;
-    colon = strrchr(line, ':');
-    g_port = colon ? (unsigned)atoi(colon + 1) : 0;
-    g_pid = 0;
-    if (log_stdout && np_test_proc_expect(g_srv, "serving in", line, sizeof line, T_LINE) ==
-                          NP_OK) {
-        const char *p = strstr(line, "natterd[");
-        g_pid = p ? atol(p + 8) : 0;
-    }
-    return g_port > 0;
-}
-
-static void stop_natterd(void)
-{
-    if (g_srv)
-        np_test_proc_kill(g_srv);
-    g_srv = NULL;
+    const natterd_spec spec = {.mode = natterd_mode_name(g_mode), .listen = listen, .env = env,
+                               .log_stdout = log_stdout, .log_level = "error",
+                               .timeout_ms = T_START};
+    return natterd_start(&g_srv, &spec);
 }
 
 /* ---- the exchange under faults ----------------------------------------------- */
@@ -122,7 +69,7 @@ static int register_retrying(irc_client *c, const char *nick)
             irc_close(c);
             g_retries++;
         }
-        if (irc_open(c, g_port) != NP_OK)
+        if (irc_open(c, g_srv.port) != NP_OK)
             continue;
         snprintf(c->nick, sizeof c->nick, "%s", nick);
         if (irc_send(c, "NICK %s", nick) != NP_OK || irc_send(c, "USER %s 0 * :%s", nick, nick))
@@ -217,7 +164,7 @@ static void exchange_under(const char *label, const char *spec)
     env[1] = log_env;
     env[2] = NULL;
     memset(g_peers, 0, sizeof g_peers);
-    CHECK(start_natterd_at("127.0.0.1:0", env, 0, NULL));
+    CHECK(start_natterd(NULL, env, 0));
 
     t0 = np_now_ms();
     for (int i = 0; i < NCLIENTS; i++) {
@@ -286,7 +233,7 @@ static void exchange_under(const char *label, const char *spec)
                 gaps += NMSGS - g_peers[i].next[j];   /* never came at all */
         irc_close(&g_peers[i].irc);
     }
-    stop_natterd();
+    natterd_stop(&g_srv);
     total = count_faults(logpath, NULL);
     n_send = count_faults(logpath, "send");
     n_recv = count_faults(logpath, "recv");
@@ -294,7 +241,7 @@ static void exchange_under(const char *label, const char *spec)
     remove(logpath);
     printf("  %-6s %-22s %5lld ms: faults %6ld (send %ld, recv %ld, accept %ld), "
            "sent %d, received %ld of %ld, lost %ld, duplicated %ld, retries %ld\n",
-           mode_names[g_mode], label, (long long)(np_now_ms() - t0), total, n_send, n_recv,
+           natterd_mode_name(g_mode), label, (long long)(np_now_ms() - t0), total, n_send, n_recv,
            n_accept, NCLIENTS * NMSGS, got, expected_per_peer() * NCLIENTS, gaps, dups,
            g_retries);
     g_runs++;
@@ -338,7 +285,7 @@ static void test_exchange_under_faults(void)
     for (size_t i = 0; i < sizeof fault_sets / sizeof fault_sets[0]; i++) {
         int failed_before = np_test_case_failed();
         exchange_under(fault_sets[i].label, fault_sets[i].spec);
-        stop_natterd();
+        natterd_stop(&g_srv);
         if (np_test_case_failed() && !failed_before)
             CHECK_MSG(0, "with NP_FAULT=%s", fault_sets[i].spec);
     }
@@ -360,120 +307,71 @@ static void test_accept_failures_do_not_spin(void)
     env[0] = fault_env;
     env[1] = log_env;
     env[2] = NULL;
-    CHECK(start_natterd_at("127.0.0.1:0", env, 0, NULL));
-    CHECK_OK(irc_open(&c, g_port));   /* completes in the backlog */
+    CHECK(start_natterd(NULL, env, 0));
+    CHECK_OK(irc_open(&c, g_srv.port));   /* completes in the backlog */
     np_sleep_ms(1000);
-    stop_natterd();
+    natterd_stop(&g_srv);
     irc_close(&c);
     n = count_faults(logpath, "accept");
     remove(logpath);
     printf("  %s: %ld failed accept calls in 1 s with a connection waiting\n",
-           mode_names[g_mode], n);
+           natterd_mode_name(g_mode), n);
     CHECK(n > 0);
     CHECK_MSG(n <= 100, "natterd spins on a failing accept (%ld calls in 1 s)", n);
 }
 
 /* ---- natter-cli --reconnect ---------------------------------------------------- */
 
-static np_test_proc *g_cli[4];   /* natter-cli processes alive, killed after each case */
-
-static void forget_cli(np_test_proc *p)
-{
-    for (int i = 0; i < 4; i++)
-        if (g_cli[i] == p)
-            g_cli[i] = NULL;
-}
-
-static void kill_clis(void)
-{
-    for (int i = 0; i < 4; i++)
-        if (g_cli[i])
-            np_test_proc_kill(g_cli[i]);
-    memset(g_cli, 0, sizeof g_cli);
-}
-
-static np_err cli_wait(np_test_proc *p, int *code)
-{
-    forget_cli(p);
-    return np_test_proc_wait(p, T_LINE, code);
-}
-
+/* natter-cli joining #re with one extra flag (may be NULL), not waited for. */
 static np_test_proc *start_cli(const char *nick, const char *extra, const char *const *env)
 {
-    char path[1024], addr[64];
-    const char *argv[12];
-    np_test_proc *p = NULL;
-    int n = 0;
-    np_test_sibling_path(path, sizeof path, g_argv0, "natter-cli");
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", g_port);
-    argv[n++] = path;
-    argv[n++] = addr;
-    argv[n++] = "--nick";
-    argv[n++] = nick;
-    argv[n++] = "--join";
-    argv[n++] = "#re";
-    argv[n++] = "--quiet";
-    if (extra)
-        argv[n++] = extra;
-    argv[n] = NULL;
-    if (np_test_spawn(argv, env, &p) != NP_OK)
-        return NULL;
-    for (int i = 0; i < 4; i++)
-        if (!g_cli[i]) {
-            g_cli[i] = p;
-            break;
-        }
-    return p;
+    const char *const flags[] = {extra, NULL};
+    const cli_spec spec = {.server = g_srv.addr, .nick = nick, .chan = "#re", .flags = flags,
+                           .env = env};
+    return cli_start(&spec);
 }
 
 static void test_cli_reconnects_after_restart(void)
 {
     np_test_proc *a, *b;
     char line[512], addr[64], want[128];
-    int code = -1;
     int64_t t0;
-    CHECK(start_natterd_at("127.0.0.1:0", NULL, 0, NULL));
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", g_port);
+    CHECK(start_natterd(NULL, NULL, 0));
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", g_srv.port);
     CHECK((a = start_cli("ann", "--reconnect", NULL)) != NULL);
-    CHECK(np_test_proc_expect(a, "-> ann joined #re", line, sizeof line, T_START) == NP_OK);
+    CHECK(child_expect(a, "-> ann joined #re", line, sizeof line, T_START));
     CHECK((b = start_cli("ben", "--reconnect", NULL)) != NULL);
-    CHECK(np_test_proc_expect(b, "-> ben joined #re", line, sizeof line, T_START) == NP_OK);
-    CHECK(np_test_proc_expect(a, "-> ben joined #re", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(child_expect(b, "-> ben joined #re", line, sizeof line, T_START));
+    CHECK(child_expect(a, "-> ben joined #re", line, sizeof line, T_LINE));
     CHECK_OK(np_test_proc_write(a, "before the restart\n"));
-    CHECK(np_test_proc_expect(b, "<ann> before the restart", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(child_expect(b, "<ann> before the restart", line, sizeof line, T_LINE));
 
     /* The server dies without a word and comes back on the same port. */
-    stop_natterd();
+    natterd_stop(&g_srv);
     t0 = np_now_ms();
-    CHECK(np_test_proc_expect(a, "reconnecting in 1 s (attempt 1)", line, sizeof line, T_LINE) ==
-          NP_OK);
+    CHECK(child_expect(a, "reconnecting in 1 s (attempt 1)", line, sizeof line, T_LINE));
     printf("  ann: %s\n", line);
-    CHECK(np_test_proc_expect(b, "reconnecting in 1 s (attempt 1)", line, sizeof line, T_LINE) ==
-          NP_OK);
-    CHECK(start_natterd_at(addr, NULL, 0, NULL));
-    CHECK(np_test_proc_expect(a, "reconnected to", line, sizeof line, 40000) == NP_OK);
+    CHECK(child_expect(b, "reconnecting in 1 s (attempt 1)", line, sizeof line, T_LINE));
+    CHECK(start_natterd(addr, NULL, 0));
+    CHECK(child_expect(a, "reconnected to", line, sizeof line, 40000));
     printf("  ann: %s\n", line);
-    CHECK(np_test_proc_expect(a, "-> ann joined #re", line, sizeof line, T_LINE) == NP_OK);
-    CHECK(np_test_proc_expect(b, "reconnected to", line, sizeof line, 40000) == NP_OK);
-    CHECK(np_test_proc_expect(b, "-> ben joined #re", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(child_expect(a, "-> ann joined #re", line, sizeof line, T_LINE));
+    CHECK(child_expect(b, "reconnected to", line, sizeof line, 40000));
+    CHECK(child_expect(b, "-> ben joined #re", line, sizeof line, T_LINE));
     printf("  both back in #re %lld ms after the server died\n",
            (long long)(np_now_ms() - t0));
     CHECK_OK(np_test_proc_write(a, "after the restart, from ann\n"));
     CHECK_OK(np_test_proc_write(b, "after the restart, from ben\n"));
-    CHECK(np_test_proc_expect(b, "<ann> after the restart, from ann", line, sizeof line,
-                              T_LINE) == NP_OK);
-    CHECK(np_test_proc_expect(a, "<ben> after the restart, from ben", line, sizeof line,
-                              T_LINE) == NP_OK);
+    CHECK(child_expect(b, "<ann> after the restart, from ann", line, sizeof line, T_LINE));
+    CHECK(child_expect(a, "<ben> after the restart, from ben", line, sizeof line, T_LINE));
     /* A /quit is not a drop: it exits 0 and does not come back. */
     CHECK_OK(np_test_proc_write(a, "/quit bye\n"));
     snprintf(want, sizeof want, "<- ann quit");
-    CHECK(np_test_proc_expect(b, want, line, sizeof line, T_LINE) == NP_OK);
-    CHECK_OK(cli_wait(a, &code));
-    CHECK_INT(code, 0);
+    CHECK(child_expect(b, want, line, sizeof line, T_LINE));
+    CHECK_INT(child_wait(a, T_LINE), 0);
     np_test_proc_close_stdin(b);   /* end of input is not a drop either */
-    CHECK_OK(cli_wait(b, &code));
-    CHECK_INT(code, 0);
-    stop_natterd();
+    CHECK_INT(child_wait(b, T_LINE), 0);
+    natterd_stop(&g_srv);
 }
 
 static void test_cli_failed_connects(void)
@@ -482,9 +380,8 @@ static void test_cli_failed_connects(void)
     np_test_proc *p;
     irc_client w;
     char line[512];
-    int code = -1;
-    CHECK(start_natterd_at("127.0.0.1:0", NULL, 0, NULL));
-    CHECK(irc_register(&w, g_port, "watcher"));
+    CHECK(start_natterd(NULL, NULL, 0));
+    CHECK(irc_register(&w, g_srv.port, "watcher"));
     CHECK(irc_join(&w, "#re"));
 
     /* Without --reconnect: one failure is the end (status 1, no welcome). */
@@ -495,27 +392,23 @@ static void test_cli_failed_connects(void)
             break;
         CHECK_MSG(!strstr(line, "registered"), "registered despite the fault: %s", line);
     }
-    CHECK_OK(cli_wait(p, &code));
-    CHECK_INT(code, 1);
+    CHECK_INT(child_wait(p, T_LINE), 1);
 
     /* With it: two refusals, shown with their reason, then in. */
     CHECK((p = start_cli("keeps_on", "--reconnect", env)) != NULL);
-    CHECK(np_test_proc_expect(p, "reconnecting in 1 s (attempt 1)", line, sizeof line,
-                              T_START) == NP_OK);
+    CHECK(child_expect(p, "reconnecting in 1 s (attempt 1)", line, sizeof line, T_START));
     printf("  %s\n", line);
     CHECK_MSG(strstr(line, "refused"), "no reason given: %s", line);
-    CHECK(np_test_proc_expect(p, "reconnecting in 2 s (attempt 2)", line, sizeof line, T_LINE) ==
-          NP_OK);
+    CHECK(child_expect(p, "reconnecting in 2 s (attempt 2)", line, sizeof line, T_LINE));
     printf("  %s\n", line);
-    CHECK(np_test_proc_expect(p, "-> keeps_on joined #re", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(child_expect(p, "-> keeps_on joined #re", line, sizeof line, T_LINE));
     CHECK(irc_expect(&w, ":keeps_on!", line, sizeof line, T_LINE));
     np_test_proc_write(p, "made it\n");
     CHECK(irc_expect(&w, "PRIVMSG #re :made it", line, sizeof line, T_LINE));
     np_test_proc_close_stdin(p);
-    CHECK_OK(cli_wait(p, &code));
-    CHECK_INT(code, 0);
+    CHECK_INT(child_wait(p, T_LINE), 0);
     irc_close(&w);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 /* ---- fork mode: a child killed ----------------------------------------------- */
@@ -528,13 +421,13 @@ static void test_killed_child_only_drops_its_client(void)
     long child;
     if (g_mode != 2)
         SKIP("only fork mode has a process per connection");
-    CHECK(start_natterd_at("127.0.0.1:0", NULL, 1, NULL));
-    CHECK(irc_register(&a, g_port, "amy"));
-    CHECK(irc_register(&b, g_port, "bea"));
-    CHECK(irc_register(&v, g_port, "victim"));
-    CHECK(np_test_proc_expect(g_srv, "served by process", line, sizeof line, T_LINE) == NP_OK);
-    CHECK(np_test_proc_expect(g_srv, "served by process", line, sizeof line, T_LINE) == NP_OK);
-    CHECK(np_test_proc_expect(g_srv, "served by process", line, sizeof line, T_LINE) == NP_OK);
+    CHECK(start_natterd(NULL, NULL, 1));
+    CHECK(irc_register(&a, g_srv.port, "amy"));
+    CHECK(irc_register(&b, g_srv.port, "bea"));
+    CHECK(irc_register(&v, g_srv.port, "victim"));
+    CHECK(child_expect(g_srv.proc, "served by process", line, sizeof line, T_LINE));
+    CHECK(child_expect(g_srv.proc, "served by process", line, sizeof line, T_LINE));
+    CHECK(child_expect(g_srv.proc, "served by process", line, sizeof line, T_LINE));
     child = atol(strstr(line, "served by process") + strlen("served by process "));
     CHECK(child > 0);
     CHECK(irc_join(&a, "#k"));
@@ -563,7 +456,7 @@ static void test_killed_child_only_drops_its_client(void)
     irc_close(&a);
     irc_close(&b);
     irc_close(&v);
-    stop_natterd();
+    natterd_stop(&g_srv);
 #else
     SKIP("no fork here");
 #endif
@@ -572,27 +465,18 @@ static void test_killed_child_only_drops_its_client(void)
 int main(int argc, char **argv)
 {
     (void)argc;
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
-    for (g_mode = 0; g_mode < 3; g_mode++) {
-        if (g_mode == 2 && !NP_HAVE_FORK)
-            break;
-        printf("== mode %s\n", mode_names[g_mode]);
-        RUN(test_exchange_under_faults);
-        stop_natterd();
-        RUN(test_accept_failures_do_not_spin);
-        stop_natterd();
-        RUN(test_cli_reconnects_after_restart);
-        kill_clis();
-        stop_natterd();
-        RUN(test_killed_child_only_drops_its_client);
-        stop_natterd();
+    for (g_mode = 0; g_mode < natterd_mode_count(); g_mode++) {
+        printf("== mode %s\n", natterd_mode_name(g_mode));
+        RUN_ISOLATED(test_exchange_under_faults);
+        RUN_ISOLATED(test_accept_failures_do_not_spin);
+        RUN_ISOLATED(test_cli_reconnects_after_restart);
+        RUN_ISOLATED(test_killed_child_only_drops_its_client);
     }
     g_mode = 0;
     printf("== natter-cli and failing connects\n");
-    RUN(test_cli_failed_connects);
-    kill_clis();
-    stop_natterd();
+    RUN_ISOLATED(test_cli_failed_connects);
     printf("faults: %ld runs of %d clients x %d messages; faults injected %ld; "
            "messages sent %ld, received %ld, lost %ld, duplicated %ld; connect retries %ld\n",
            g_runs, NCLIENTS, NMSGS, g_faults, g_sent, g_received, g_lost, g_dups, g_retries);
