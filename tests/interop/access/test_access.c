@@ -17,20 +17,17 @@
  * natterd is found beside this executable. */
 #include "np_test.h"
 #include "irc_client.h"
+#include "natterd_proc.h"
 
 #include <stdlib.h>
 
 #define T_START 20000
 #define T_LINE 20000
 
-static const char *g_argv0;
 static int g_mode;
-static np_test_proc *g_srv;
-static unsigned g_port;
+static natterd_proc g_srv;
 static long g_checks;
 static unsigned g_sync;
-
-static const char *const mode_names[] = {"event", "thread", "fork"};
 
 /* A CHECK that is counted. */
 #define ACHECK(cond) do { g_checks++; CHECK(cond); } while (0)
@@ -38,42 +35,15 @@ static const char *const mode_names[] = {"event", "thread", "fork"};
 
 static int start_natterd(const char *const *extra)
 {
-    const char *argv[32];
-    char path[1024], line[512];
-    const char *colon;
-    int n = 0;
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    argv[n++] = path;
-    argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--mode";
-    argv[n++] = mode_names[g_mode];
-    argv[n++] = "--no-flood-limits";
-    argv[n++] = "--log-level";
-    argv[n++] = "error";
-    while (extra && *extra && n < 30)
-        argv[n++] = *extra++;
-    argv[n] = NULL;
-    if (np_test_spawn(argv, NULL, &g_srv) != NP_OK)
-        return 0;
-    if (np_test_proc_expect(g_srv, "natterd: listening on ", line, sizeof line, T_START) != NP_OK)
-        return 0;
-    colon = strrchr(line, ':');
-    g_port = colon ? (unsigned)atoi(colon + 1) : 0;
-    return g_port > 0;
-}
-
-static void stop_natterd(void)
-{
-    if (g_srv)
-        np_test_proc_kill(g_srv);
-    g_srv = NULL;
+    const natterd_spec spec = {.mode = natterd_mode_name(g_mode), .log_level = "error", .flags = extra,
+                               .timeout_ms = T_START};
+    return natterd_start(&g_srv, &spec);
 }
 
 /* Connect and send PASS (if pass), NICK and USER. */
 static int hello(irc_client *c, const char *nick, const char *pass)
 {
-    if (irc_open(c, g_port) != NP_OK)
+    if (irc_open(c, g_srv.port) != NP_OK)
         return 0;
     snprintf(c->nick, sizeof c->nick, "%s", nick);
     if (pass && irc_send(c, "PASS %s", pass) != NP_OK)
@@ -200,6 +170,48 @@ static int join_refused(irc_client *c, const char *join_line, const char *numeri
     return 1;
 }
 
+/* A channel the op locks against eve, and how he then lets her in. */
+typedef struct channel_lock {
+    const char *chan;
+    const char *lock, *lock_echo;      /* the op's MODE, and its echo */
+    const char *refused[3];            /* eve's JOINs refused (NULL-terminated) ... */
+    const char *numeric;               /* ... with this numeric */
+    const char *unlock, *unlock_echo;  /* the op's way in for her (NULL: none), its reply */
+    const char *unlock_seen;           /* what eve sees of it (NULL: nothing) */
+    const char *join;                  /* eve's JOIN that then works */
+} channel_lock;
+
+static const channel_lock locks[] = {
+    {"#keyed", "MODE #keyed +k hunter2", "MODE #keyed +k", {"JOIN #keyed", "JOIN #keyed wrongkey"},
+     " 475 ", NULL, NULL, NULL, "JOIN #keyed hunter2"},
+    {"#invite", "MODE #invite +i", "MODE #invite +i", {"JOIN #invite"}, " 473 ",
+     "INVITE eve #invite", " 341 ", "INVITE eve", "JOIN #invite"},
+    {"#banned", "MODE #banned +b eve!*@*", "MODE #banned +b", {"JOIN #banned"}, " 474 ",
+     "MODE #banned -b eve!*@*", "MODE #banned -b", NULL, "JOIN #banned"},
+};
+
+/* The op creates the channel and locks it: each of eve's JOINs is refused
+ * with the numeric and gives her no access; let in, she joins and is a
+ * member. A failed check fails the case and returns. */
+static void locked_then_let_in(irc_client *op, irc_client *eve, const channel_lock *k)
+{
+    CHECK(irc_join(op, k->chan));
+    CHECK_OK(irc_send(op, "%s", k->lock));
+    CHECK(irc_expect(op, k->lock_echo, NULL, 0, T_LINE));
+    for (int i = 0; k->refused[i]; i++)
+        ACHECK(join_refused(eve, k->refused[i], k->numeric));
+    ACHECK(no_access(op, eve, k->chan));
+    if (k->unlock) {
+        CHECK_OK(irc_send(op, "%s", k->unlock));
+        ACHECK(irc_expect(op, k->unlock_echo, NULL, 0, T_LINE));
+    }
+    if (k->unlock_seen)
+        ACHECK(irc_expect(eve, k->unlock_seen, NULL, 0, T_LINE));
+    CHECK_OK(irc_send(eve, "%s", k->join));
+    ACHECK(irc_expect(eve, " 366 ", NULL, 0, T_LINE));
+    ACHECK(in_names(op, k->chan, "eve") == 1);
+}
+
 /* ---- the cases ----------------------------------------------------------------- */
 
 static void test_server_password(void)
@@ -219,7 +231,7 @@ static void test_server_password(void)
     irc_close(&none);
     irc_close(&wrong);
     irc_close(&right);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_channel_modes(void)
@@ -227,44 +239,14 @@ static void test_channel_modes(void)
     irc_client op, eve;
     char line[512];
     CHECK(start_natterd(NULL));
-    CHECK(irc_register(&op, g_port, "chanop"));
-    CHECK(irc_register(&eve, g_port, "eve"));
+    CHECK(irc_register(&op, g_srv.port, "chanop"));
+    CHECK(irc_register(&eve, g_srv.port, "eve"));
 
-    /* +k */
-    CHECK(irc_join(&op, "#keyed"));
-    CHECK_OK(irc_send(&op, "MODE #keyed +k hunter2"));
-    CHECK(irc_expect(&op, "MODE #keyed +k", NULL, 0, T_LINE));
-    ACHECK(join_refused(&eve, "JOIN #keyed", " 475 "));
-    ACHECK(join_refused(&eve, "JOIN #keyed wrongkey", " 475 "));
-    ACHECK(no_access(&op, &eve, "#keyed"));
-    CHECK_OK(irc_send(&eve, "JOIN #keyed hunter2"));
-    ACHECK(irc_expect(&eve, " 366 ", NULL, 0, T_LINE));
-    ACHECK(in_names(&op, "#keyed", "eve") == 1);
-
-    /* +i */
-    CHECK(irc_join(&op, "#invite"));
-    CHECK_OK(irc_send(&op, "MODE #invite +i"));
-    CHECK(irc_expect(&op, "MODE #invite +i", NULL, 0, T_LINE));
-    ACHECK(join_refused(&eve, "JOIN #invite", " 473 "));
-    ACHECK(no_access(&op, &eve, "#invite"));
-    CHECK_OK(irc_send(&op, "INVITE eve #invite"));
-    ACHECK(irc_expect(&op, " 341 ", NULL, 0, T_LINE));
-    ACHECK(irc_expect(&eve, "INVITE eve", NULL, 0, T_LINE));
-    CHECK_OK(irc_send(&eve, "JOIN #invite"));
-    ACHECK(irc_expect(&eve, " 366 ", NULL, 0, T_LINE));
-    ACHECK(in_names(&op, "#invite", "eve") == 1);
-
-    /* +b */
-    CHECK(irc_join(&op, "#banned"));
-    CHECK_OK(irc_send(&op, "MODE #banned +b eve!*@*"));
-    CHECK(irc_expect(&op, "MODE #banned +b", NULL, 0, T_LINE));
-    ACHECK(join_refused(&eve, "JOIN #banned", " 474 "));
-    ACHECK(no_access(&op, &eve, "#banned"));
-    CHECK_OK(irc_send(&op, "MODE #banned -b eve!*@*"));
-    CHECK(irc_expect(&op, "MODE #banned -b", NULL, 0, T_LINE));
-    CHECK_OK(irc_send(&eve, "JOIN #banned"));
-    ACHECK(irc_expect(&eve, " 366 ", NULL, 0, T_LINE));
-    ACHECK(in_names(&op, "#banned", "eve") == 1);
+    for (size_t i = 0; i < sizeof locks / sizeof locks[0]; i++) {
+        locked_then_let_in(&op, &eve, &locks[i]);
+        if (np_test_case_failed())
+            return;
+    }
 
     /* Channel-operator commands by a member who is not one: 482, no effect. */
     CHECK_OK(irc_send(&op, "MODE #banned +t"));
@@ -288,7 +270,7 @@ static void test_channel_modes(void)
     ACHECK(irc_expect(&op, " 324 ", line, sizeof line, T_LINE) && !strchr(strstr(line, "#banned"), 'i'));
     irc_close(&op);
     irc_close(&eve);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_operators(void)
@@ -297,9 +279,9 @@ static void test_operators(void)
     irc_client boss, victim, other;
     char line[512];
     CHECK(start_natterd(args));
-    CHECK(irc_register(&boss, g_port, "boss"));
-    CHECK(irc_register(&victim, g_port, "victim"));
-    CHECK(irc_register(&other, g_port, "other"));
+    CHECK(irc_register(&boss, g_srv.port, "boss"));
+    CHECK(irc_register(&victim, g_srv.port, "victim"));
+    CHECK(irc_register(&other, g_srv.port, "other"));
     CHECK(irc_join(&victim, "#ops"));
     CHECK(irc_join(&other, "#ops"));
     CHECK_OK(irc_send(&boss, "KILL victim :not yet"));
@@ -321,7 +303,7 @@ static void test_operators(void)
     irc_close(&boss);
     irc_close(&victim);
     irc_close(&other);
-    stop_natterd();
+    natterd_stop(&g_srv);
 }
 
 static void test_client_limits(void)
@@ -337,8 +319,8 @@ static void test_client_limits(void)
     fclose(f);
     for (int round = 0; round < 2; round++) {
         CHECK(start_natterd(round == 0 ? per_ip : total));
-        CHECK(irc_register(&a, g_port, "first"));
-        CHECK(irc_register(&b, g_port, "second"));
+        CHECK(irc_register(&a, g_srv.port, "first"));
+        CHECK(irc_register(&b, g_srv.port, "second"));
         CHECK(irc_join(&a, "#full"));
         ACHECK(hello(&c, "third", NULL));
         ACHECK_MSG(refused_with(&c, "ERROR", why, sizeof why), "third client let in");
@@ -356,7 +338,7 @@ static void test_client_limits(void)
         irc_close(&a);
         irc_close(&b);
         irc_close(&c);
-        stop_natterd();
+        natterd_stop(&g_srv);
     }
     remove(conf);
 }
@@ -364,20 +346,14 @@ static void test_client_limits(void)
 int main(int argc, char **argv)
 {
     (void)argc;
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
-    for (g_mode = 0; g_mode < 3; g_mode++) {
-        if (g_mode == 2 && !NP_HAVE_FORK)
-            break;
-        printf("== mode %s\n", mode_names[g_mode]);
-        RUN(test_server_password);
-        stop_natterd();
-        RUN(test_channel_modes);
-        stop_natterd();
-        RUN(test_operators);
-        stop_natterd();
-        RUN(test_client_limits);
-        stop_natterd();
+    for (g_mode = 0; g_mode < natterd_mode_count(); g_mode++) {
+        printf("== mode %s\n", natterd_mode_name(g_mode));
+        RUN_ISOLATED(test_server_password);
+        RUN_ISOLATED(test_channel_modes);
+        RUN_ISOLATED(test_operators);
+        RUN_ISOLATED(test_client_limits);
     }
     printf("access: %ld checks passed or counted\n", g_checks);
     return NP_TEST_DONE();
