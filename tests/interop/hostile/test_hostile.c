@@ -29,6 +29,7 @@
 #define _GNU_SOURCE 1
 #include "np_test.h"
 #include "irc_client.h"
+#include "natterd_proc.h"
 #include "procfs.h"
 
 #include <poll.h>
@@ -51,13 +52,11 @@ typedef struct target {
     int flood;             /* this instance has flood limits on */
     int strict;            /* assert (natterd); else print differences (ngircd) */
     int interval_ms;       /* alpha's and bravo's pace */
-    np_test_proc *proc;
-    unsigned port;
+    natterd_proc srv;      /* the server process (ngircd's too) and its port */
     long pid;
     char conf[512], log[512];
 } target;
 
-static const char *g_argv0;
 static target g_t;
 
 int peers_which_ngircd(char *out, size_t len);
@@ -257,7 +256,7 @@ static irc_client *hostile_open(const char *src_ip, int rcvbuf)
     }
     if (rcvbuf)
         np_set_rcvbuf(s, rcvbuf);
-    np_addr_from_ip("127.0.0.1", (uint16_t)g_t.port, &to);
+    np_addr_from_ip("127.0.0.1", (uint16_t)g_t.srv.port, &to);
     np_socket_set_timeout(s, 10000);
     if ((src_ip && (np_addr_from_ip(src_ip, 0, &from) != NP_OK || np_bind(s, &from) != NP_OK)) ||
         np_connect(s, &to) != NP_OK) {
@@ -426,10 +425,12 @@ static int write_text(const char *path, const char *text)
 
 static int start_natterd(void)
 {
-    char path[1024], line[512], text[1024], maxc[16], asan[1024];
-    const char *argv[16], *env[2];
-    const char *colon;
-    int n = 0;
+    char text[1024], maxc[16], asan[1024];
+    const char *const flags[] = {"--config", g_t.conf, "--max-clients", maxc, NULL};
+    const char *const env[] = {asan, NULL};
+    /* The config sets the flood limits of each instance. */
+    const natterd_spec spec = {.mode = g_t.label, .flood_limits = 1, .log_level = "warn",
+                               .flags = flags, .env = env, .timeout_ms = T_LINE};
     np_test_temp_path(g_t.conf, sizeof g_t.conf, "hostile-natterd.conf");
     snprintf(text, sizeof text,
              "[server]\nmax-clients-per-ip = %d\n"
@@ -439,35 +440,13 @@ static int start_natterd(void)
     if (!write_text(g_t.conf, text))
         return 0;
     snprintf(maxc, sizeof maxc, "%d", MAX_CLIENTS);
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    argv[n++] = path;
-    argv[n++] = "--config";
-    argv[n++] = g_t.conf;
-    argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--mode";
-    argv[n++] = g_t.label;
-    argv[n++] = "--max-clients";
-    argv[n++] = maxc;
-    argv[n++] = "--log-level";
-    argv[n++] = "warn";
-    argv[n] = NULL;
     /* In an AddressSanitizer build, freed memory waits in a quarantine of up
      * to 256 MB before reuse, which the RSS check would take for a leak: keep
      * it small (a sanitizer-free natterd ignores the variable). */
     snprintf(asan, sizeof asan, "ASAN_OPTIONS=%s%squarantine_size_mb=2",
              getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "",
              getenv("ASAN_OPTIONS") ? ":" : "");
-    env[0] = asan;
-    env[1] = NULL;
-    if (np_test_spawn(argv, env, &g_t.proc) != NP_OK)
-        return 0;
-    if (np_test_proc_expect(g_t.proc, "natterd: listening on ", line, sizeof line, T_LINE) !=
-        NP_OK)
-        return 0;
-    colon = strrchr(line, ':');
-    g_t.port = colon ? (unsigned)atoi(colon + 1) : 0;
-    return g_t.port > 0;
+    return natterd_start(&g_t.srv, &spec);
 }
 
 static int start_ngircd(void)
@@ -480,7 +459,7 @@ static int start_ngircd(void)
         return 0;
     if (np_test_closed_port(&free_addr) != NP_OK)
         return 0;
-    g_t.port = np_addr_port(&free_addr);
+    g_t.srv.port = np_addr_port(&free_addr);
     np_test_temp_path(g_t.conf, sizeof g_t.conf, "hostile-ngircd.conf");
     np_test_temp_path(g_t.log, sizeof g_t.log, "hostile-ngircd.log");
     snprintf(text, sizeof text,
@@ -490,7 +469,7 @@ static int start_ngircd(void)
              "[Limits]\nMaxConnections = %d\nMaxConnectionsIP = %d\nMaxJoins = 20\n"
              "MaxNickLength = 30\nPingTimeout = 120\nPongTimeout = 60\n"
              "[Options]\nPAM = no\nDNS = no\nIdent = no\n",
-             g_t.port, MAX_CLIENTS, MAX_PER_IP);
+             g_t.srv.port, MAX_CLIENTS, MAX_PER_IP);
     if (!write_text(g_t.conf, text))
         return 0;
     /* Its console output goes to a file: a pipe nobody reads would block it. */
@@ -501,12 +480,12 @@ static int start_ngircd(void)
     argv[4] = g_t.conf;
     argv[5] = g_t.log;
     argv[6] = NULL;
-    if (np_test_spawn(argv, NULL, &g_t.proc) != NP_OK)
+    if (!child_spawn(argv, NULL, &g_t.srv.proc))
         return 0;
     deadline = np_now_ms() + 10000;
     while (np_now_ms() < deadline) {
         np_socket_t s;
-        if (np_tcp_connect("127.0.0.1", (uint16_t)g_t.port, 1000, &s) == NP_OK) {
+        if (np_tcp_connect("127.0.0.1", (uint16_t)g_t.srv.port, 1000, &s) == NP_OK) {
             np_socket_close(s);
             return 1;
         }
@@ -517,9 +496,7 @@ static int start_ngircd(void)
 
 static void stop_server(void)
 {
-    if (g_t.proc)
-        np_test_proc_kill(g_t.proc);
-    g_t.proc = NULL;
+    child_kill(g_t.srv.proc);
     if (g_t.conf[0])
         remove(g_t.conf);
     if (g_t.log[0])
@@ -571,15 +548,15 @@ static void world_start(int flood)
     seen_total = lost_total = dup_total = 0;
     CHECK_MSG(g_t.natterd ? start_natterd() : start_ngircd(), "the server did not start");
     for (int i = 0; i < 20 && !g_t.pid; i++) {
-        g_t.pid = proc_pid_of_port(g_t.port);
+        g_t.pid = proc_pid_of_port(g_t.srv.port);
         if (!g_t.pid)
             np_sleep_ms(50);
     }
     printf("  %s%s listening on 127.0.0.1:%u, pid %ld (found by its listening socket)\n",
-           g_t.natterd ? "natterd " : "", g_t.label, g_t.port, g_t.pid);
-    CHECK_MSG(g_t.pid > 0, "no process holds the listener on port %u", g_t.port);
+           g_t.natterd ? "natterd " : "", g_t.label, g_t.srv.port, g_t.pid);
+    CHECK_MSG(g_t.pid > 0, "no process holds the listener on port %u", g_t.srv.port);
     for (int i = 0; i < 2; i++) {
-        CHECK(irc_register(&ps[i]->c, g_t.port, ps[i]->nick));
+        CHECK(irc_register(&ps[i]->c, g_t.srv.port, ps[i]->nick));
         CHECK(irc_join(&ps[i]->c, "#ok"));
     }
     CHECK(irc_expect(&g_alpha.c, ":bravo!", NULL, 0, T_LINE));   /* bravo's JOIN */
@@ -830,25 +807,37 @@ static void case_no_line_end(void)
     case_end();
 }
 
+/* Bad bytes from two clients: data from a registered one in #ok, ending in
+ * a PING whose token is `token` (r->found once it is answered), and
+ * unreg_data from one that never registered, whose lines back are r2's. */
+static void bad_lines(const char *nick, const char *data, size_t len, const char *token,
+                      const char *unreg_data, size_t unreg_len, pump_result *r, pump_result *r2)
+{
+    irc_client *c, *u;
+    memset(r, 0, sizeof *r);
+    memset(r2, 0, sizeof *r2);
+    CHECK((c = hostile_register(nick)) != NULL);
+    CHECK(irc_join(c, "#ok"));
+    pump(c, data, len, token, T_LINE, r);
+    CHECK((u = hostile_open(NULL, 0)) != NULL);
+    pump(u, unreg_data, unreg_len, NULL, 5000, r2);
+    pump(u, "", 0, "\x01never", 300, r2);
+    printf("  registered: %ld lines back, %s; unregistered: %ld lines back%s\n", r->lines,
+           r->found ? "PING after them answered" : "no PONG", r2->lines,
+           r2->n001 ? ", registered (!)" : "");
+}
+
 static void case_nul_bytes(void)
 {
     static const char data[] = "PRIVMSG #ok :be\0fore\r\nPRIVMSG alpha :x\0y\r\nNICK nu\0l\r\n"
                                "\0\0\0\r\nJOIN #n\0ul\r\nTOPIC #ok :t\0t\r\nPING :after-nul\r\n";
     static const char unreg_data[] = "NICK a\0b\r\nUSER \0 0 * :\0\r\n";
-    irc_client *c, *u;
     pump_result r, r2;
     CASE("NUL bytes in lines");
-    CHECK((c = hostile_register("nulby")) != NULL);
-    CHECK(irc_join(c, "#ok"));
-    memset(&r, 0, sizeof r);
-    pump(c, data, sizeof data - 1, "after-nul", T_LINE, &r);
-    CHECK((u = hostile_open(NULL, 0)) != NULL);
-    memset(&r2, 0, sizeof r2);
-    pump(u, unreg_data, sizeof unreg_data - 1, NULL, 5000, &r2);
-    pump(u, "", 0, "\x01never", 300, &r2);
-    printf("  registered: %ld lines back, %s; unregistered: %ld lines back%s\n", r.lines,
-           r.found ? "PING after them answered" : "no PONG", r2.lines,
-           r2.n001 ? ", registered (!)" : "");
+    bad_lines("nulby", data, sizeof data - 1, "after-nul", unreg_data, sizeof unreg_data - 1, &r,
+              &r2);
+    if (np_test_case_failed())
+        return;
     VERIFY(r.found, "after lines with NUL bytes the PING was not answered");
     VERIFY(r2.n001 == 0, "NICK/USER with NUL bytes registered a client");
     case_end();
@@ -861,19 +850,12 @@ static void case_invalid_utf8(void)
         "JOIN #\xe2\x28\xa1\r\nTOPIC #ok :\xf0\x28\x8c\x28\r\nAWAY :\xed\xa0\x80\r\n"
         "PRIVMSG #ok :\xf8\x88\x80\x80\x80\r\nPING :after-utf8\r\n";
     static const char unreg_data[] = "NICK \xff\xfe\r\nUSER \xff 0 * :\xfe\r\nPING :pre-utf8\r\n";
-    irc_client *c, *u;
     pump_result r, r2;
     CASE("invalid UTF-8");
-    CHECK((c = hostile_register("utfbad")) != NULL);
-    CHECK(irc_join(c, "#ok"));
-    memset(&r, 0, sizeof r);
-    pump(c, data, sizeof data - 1, "after-utf8", T_LINE, &r);
-    CHECK((u = hostile_open(NULL, 0)) != NULL);
-    memset(&r2, 0, sizeof r2);
-    pump(u, unreg_data, sizeof unreg_data - 1, NULL, 5000, &r2);
-    pump(u, "", 0, "\x01never", 300, &r2);
-    printf("  registered: %ld lines back, %s; unregistered: %ld lines back\n", r.lines,
-           r.found ? "PING after them answered" : "no PONG", r2.lines);
+    bad_lines("utfbad", data, sizeof data - 1, "after-utf8", unreg_data, sizeof unreg_data - 1,
+              &r, &r2);
+    if (np_test_case_failed())
+        return;
     VERIFY(r.found, "after invalid UTF-8 the PING was not answered");
     case_end();
 }
@@ -1351,7 +1333,7 @@ int main(int argc, char **argv)
 {
     const char *which = argc > 1 ? argv[1] : NULL;
     char path[512];
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
     if (which && strcmp(which, "ngircd") == 0) {
         const char *opt = getenv("NATTER_HOSTILE_PEERS");
