@@ -21,6 +21,7 @@
  * executable. Figures only are printed, no timing is asserted. */
 #include "np_test.h"
 #include "irc_client.h"
+#include "natterd_proc.h"
 
 #include <dirent.h>
 #include <stdatomic.h>
@@ -33,9 +34,8 @@
 #define RSS_MARGIN_KB 2048
 #define FD_MARGIN 2
 
-static const char *g_argv0;
 static const char *g_mode;
-static unsigned g_port;
+static natterd_proc g_srv;
 static long g_pid;
 static int g_seconds = 45, g_clients = 50;
 
@@ -202,7 +202,7 @@ static void churn_main(void *arg)
         gen++;
         memset(ch->last, 0, sizeof ch->last);
         snprintf(nick, sizeof nick, "c%d_%ld", ch->k, gen);
-        if (!irc_register(c, g_port, nick)) {
+        if (!irc_register(c, g_srv.port, nick)) {
             error_note(ch->k, "could not register");
             irc_close(c);
             free(c);
@@ -244,8 +244,6 @@ static void churn_main(void *arg)
 }
 
 /* ---- natterd and /proc --------------------------------------------------- */
-
-static np_test_proc *g_srv;
 
 static long find_child(const char *comm)
 {
@@ -333,30 +331,15 @@ static void third(int from, int to, long *rss_min, long *rss_max, long *fd_min, 
     }
 }
 
+/* natterd's pid is found as our child by name: its log stays quiet (warn),
+ * as thousands of connections would fill a pipe nobody reads. */
 static int start_natterd(void)
 {
-    char path[1024], line[512];
-    const char *argv[] = {path, "--listen", "127.0.0.1:0", "--mode", g_mode,
-                          "--no-flood-limits", "--log-level", "warn", NULL};
-    const char *colon;
-    np_test_sibling_path(path, sizeof path, g_argv0, "natterd");
-    if (np_test_spawn(argv, NULL, &g_srv) != NP_OK) {
-        printf("  cannot start %s\n", path);
+    const natterd_spec spec = {.mode = g_mode, .log_level = "warn"};
+    if (!natterd_start(&g_srv, &spec))
         return 0;
-    }
-    if (np_test_proc_expect(g_srv, "natterd: listening on ", line, sizeof line, 20000) != NP_OK)
-        return 0;
-    colon = strrchr(line, ':');
-    g_port = colon ? (unsigned)atoi(colon + 1) : 0;
     g_pid = find_child("natterd");
-    return g_port > 0 && g_pid > 0;
-}
-
-static void stop_natterd(void)
-{
-    if (g_srv)
-        np_test_proc_kill(g_srv);
-    g_srv = NULL;
+    return g_pid > 0;
 }
 
 /* ---- the run --------------------------------------------------------------- */
@@ -386,14 +369,14 @@ static void test_soak(void)
     reset();
     CHECK(start_natterd());
     printf("  natterd (%s) pid %ld on port %u: %d churners, %d watchers, %d s\n", g_mode, g_pid,
-           g_port, g_clients, NCHAN, g_seconds);
+           g_srv.port, g_clients, NCHAN, g_seconds);
     for (int i = 0; i < NCHAN; i++) {
         char nick[32], chan[32];
         watcher *w = &g_watch[i];
         w->chan = i;
         snprintf(nick, sizeof nick, "watch%d", i);
         snprintf(chan, sizeof chan, "#soak%d", i);
-        CHECK(irc_register(&w->c, g_port, nick));
+        CHECK(irc_register(&w->c, g_srv.port, nick));
         CHECK(irc_join(&w->c, chan));
     }
     for (int i = 0; i < NCHAN; i++)
@@ -486,8 +469,7 @@ static void test_soak(void)
 
     /* natterd stops cleanly. */
     CHECK_OK(np_kill(g_pid, 0));
-    CHECK_OK(np_test_proc_wait(g_srv, 20000, &code));
-    g_srv = NULL;
+    code = natterd_wait(&g_srv, 20000);   /* -1 if it had to be killed */
     printf("  natterd exited %d after SIGTERM\n", code);
 
     CHECK_MSG(nsamples >= 6, "only %d samples", nsamples);
@@ -524,7 +506,7 @@ int main(int argc, char **argv)
     const char *v;
     char modes[128] = "event", *tok, *next;
     (void)argc;
-    g_argv0 = argv[0];
+    child_init(argv[0]);
     NP_TEST_INIT();
     if ((v = getenv("NATTER_SOAK_SECONDS")) != NULL && atoi(v) > 0)
         g_seconds = atoi(v);
@@ -540,7 +522,7 @@ int main(int argc, char **argv)
         g_mode = tok;
         printf("== mode %s\n", g_mode);
         RUN(test_soak);
-        stop_natterd();
+        child_kill_all();
     }
     return NP_TEST_DONE();
 }
