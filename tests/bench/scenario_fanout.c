@@ -685,17 +685,16 @@ int fanout_run(const bench_target *t, int nt, const fanout_opts *o, fanout_resul
                 }
                 run_step(x, loop, o->rates[ri], st);
                 st->tries = 1;
-                while (st->noisy && !st->lost && st->tries <= o->retries) {
-                    /* The host took the machine for a while: again, and keep
-                     * the least disturbed run (the sequence numbers go on). */
-                    fanout_step again;
+                for (fanout_step last = *st; last.noisy && !st->lost && st->tries <= o->retries;) {
+                    /* The machine was taken from us for a while: again, and
+                     * keep the least disturbed run (the sequence numbers go on). */
                     int tries = st->tries + 1;
                     printf("  (%s at %g/s: disturbed, %.0f%% of the CPU stolen by the host, sends"
                            " %.1f ms late at p99; again)\n",
-                           t[i].label, o->rates[ri], st->steal * 100, st->lag_p99 / 1000);
-                    run_step(x, loop, o->rates[ri], &again);
-                    if (again.steal < st->steal || again.lost)
-                        *st = again;
+                           t[i].label, o->rates[ri], last.steal * 100, last.lag_p99 / 1000);
+                    run_step(x, loop, o->rates[ri], &last);
+                    if (!last.noisy || last.steal < st->steal || last.lost)
+                        *st = last;
                     st->tries = tries;
                 }
                 st->round = round;
