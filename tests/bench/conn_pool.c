@@ -18,6 +18,7 @@ struct bench_loop {
     void (*tick)(void *ctx);
     void *tick_ctx;
     int tick_every;
+    int64_t poll_us;
     np_poll_event ev[MAX_EVENTS];
     char scratch[SCRATCH + BENCH_LINE_MAX];
 };
@@ -51,6 +52,11 @@ void bench_loop_set_tick(bench_loop *l, void (*fn)(void *ctx), void *ctx, int ev
     l->tick = fn;
     l->tick_ctx = ctx;
     l->tick_every = every > 0 ? every : 1;
+}
+
+int64_t bench_loop_poll_us(const bench_loop *l)
+{
+    return l->poll_us;
 }
 
 int bench_loop_count(const bench_loop *l)
@@ -252,7 +258,11 @@ static void on_readable(bench_loop *l, bench_conn *c)
 int bench_loop_run(bench_loop *l, int64_t timeout_ms)
 {
     int n = 0;
-    if (np_poller_wait(l->poller, l->ev, MAX_EVENTS, timeout_ms, &n) != NP_OK)
+    int64_t t0 = timeout_ms == 0 ? np_now_us() : 0;
+    np_err err = np_poller_wait(l->poller, l->ev, MAX_EVENTS, timeout_ms, &n);
+    if (timeout_ms == 0)
+        l->poll_us += np_now_us() - t0;
+    if (err != NP_OK)
         return 0;
     for (int i = 0; i < n; i++) {
         bench_conn *c = l->ev[i].data;
@@ -267,9 +277,9 @@ int bench_loop_run(bench_loop *l, int64_t timeout_ms)
             continue;
         }
         if (e & NP_POLL_OUT) {
-            np_err err = flush(c);
-            if (err != NP_OK) {
-                fail(c, err);
+            np_err ferr = flush(c);
+            if (ferr != NP_OK) {
+                fail(c, ferr);
                 continue;
             }
             if (c->out_len == 0)

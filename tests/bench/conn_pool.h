@@ -77,6 +77,10 @@ void bench_loop_set_tick(bench_loop *l, void (*fn)(void *ctx), void *ctx, int ev
 /* Wait up to timeout_ms (0: poll) and dispatch what is ready. The number of
  * events handled. */
 int bench_loop_run(bench_loop *l, int64_t timeout_ms);
+/* Microseconds spent so far inside the poller by calls with timeout 0: a
+ * caller that polls while it waits for its next deadline is idle then, even
+ * when the poll finds something. */
+int64_t bench_loop_poll_us(const bench_loop *l);
 /* Open connections on the loop. */
 int bench_loop_count(const bench_loop *l);
 

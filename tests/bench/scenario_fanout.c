@@ -37,7 +37,9 @@ typedef struct ftarget {
     const bench_target *t;
     int idx, n, gone;
     bench_group g;
-    seq_track *track;           /* [receiver * n + sender] */
+    seq_track *track;           /* [sender * n + receiver]: the few senders of a turn
+                                   reach every receiver, so this order keeps a
+                                   turn's lookups in a few rows of the cache */
     uint32_t *seq;              /* last sequence number each sender used */
     double limit_rate;          /* the lowest rate it saturated at; 0: none yet */
     /* the running step */
@@ -138,7 +140,7 @@ static void on_msg(bench_client *c, const irc_lite *m, const char *line, size_t 
         ft->corrupt++;
         return;
     }
-    v = seq_check(&ft->track[(size_t)c->index * (size_t)ft->n + s], (uint32_t)q);
+    v = seq_check(&ft->track[(size_t)s * (size_t)ft->n + (size_t)c->index], (uint32_t)q);
     if (v == SEQ_DUPLICATE) {
         ft->dup++;
         return;
@@ -234,7 +236,7 @@ static void run_step(ftarget *ft, bench_loop *loop, double rate, fanout_step *st
     fanout_run_ctx *F = ft->F;
     const fanout_opts *o = F->o;
     int n = ft->n;
-    int64_t spin = 0, now, send_end, end;
+    int64_t spin = 0, spin0, now, send_end, end;
     phase_sort *order = calloc((size_t)n, sizeof *order);
     schedule sc;
     proc_cost srv0, srv1;
@@ -272,6 +274,7 @@ static void run_step(ftarget *ft, bench_loop *loop, double rate, fanout_step *st
     ft->drain_deadline_us = INT64_MAX;
     ft->active = 1;
     bench_loop_set_tick(loop, send_due, &sc, 32);
+    spin0 = bench_loop_poll_us(loop);
 
     for (;;) {
         int64_t next;
@@ -284,13 +287,13 @@ static void run_step(ftarget *ft, bench_loop *loop, double rate, fanout_step *st
             bench_loop_run(loop, (next - now) / 1000);
         } else {
             /* Under a millisecond to the next send: the poller's timeout
-             * cannot wait that little, so poll; the idle part of this is
-             * the generator's spin, not its work. */
-            int64_t t1 = np_now_us();
-            if (bench_loop_run(loop, 0) == 0)
-                spin += np_now_us() - t1;
+             * cannot wait that little, so poll. The time inside those polls
+             * is the generator's spin, not its work (what it then reads and
+             * checks is work). */
+            bench_loop_run(loop, 0);
         }
     }
+    spin = bench_loop_poll_us(loop) - spin0;
     bench_loop_set_tick(loop, NULL, NULL, 0);
     send_end = np_now_us();
     ft->drain_deadline_us = send_end + (int64_t)(o->drain_s * 1e6);
@@ -331,8 +334,8 @@ static void run_step(ftarget *ft, bench_loop *loop, double rate, fanout_step *st
     st->cpu_per_m = st->server_cpu_s >= 0 && ft->delivered
                         ? st->server_cpu_s / ((double)ft->delivered / 1e6) : -1;
     st->gen_cpu = (self1 - self0) / st->wall_s;
-    /* Busy: the CPU it used during the whole step, less the polling it did
-     * while waiting for a send time under a millisecond away. */
+    /* Busy: the CPU it used during the whole step, less the time it spent in
+     * the poller while waiting for a send time under a millisecond away. */
     st->gen_busy = ((self1 - self0) - (double)spin / 1e6) / st->wall_s;
     /* The generator's own lateness (part of every latency) is a good share of
      * p99: if it was busy, it was the limit; if it was mostly idle, something
