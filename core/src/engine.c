@@ -296,16 +296,17 @@ void nt_reply(nt_engine *e, nt_client *c, const char *num, const char *fmt, ...)
 void nt_bcast_init(nt_bcast *b, nt_engine *e, int64_t now, const char *ctags,
                    const char *fmt, ...)
 {
-    char buf[NT_LINE_MAX * 2];
     va_list ap;
-    memset(b, 0, sizeof *b);
+    int n;
     b->e = e;
     b->now = now;
     b->ctags = ctags && *ctags ? ctags : NULL;
+    memset(b->v, 0, sizeof b->v);
+    b->created = 0;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    n = vsnprintf(b->body, sizeof b->body, fmt, ap);
     va_end(ap);
-    b->body = nt_strdup(buf);
+    b->body_len = n < 0 ? 0 : (size_t)n < sizeof b->body ? (size_t)n : sizeof b->body - 1;
 }
 
 /* Variant index: bit 0 server-time, bit 1 client tags. A client with
@@ -323,7 +324,7 @@ static unsigned bcast_variant(const nt_bcast *b, const nt_client *c)
 static nt_line *bcast_line(nt_bcast *b, unsigned v)
 {
     char tags[NT_TAGS_MAX];
-    if (!b->v[v] && b->body) {
+    if (!b->v[v] && b->body_len > 0) {
         tags[0] = '\0';
         if (v & 1) {
             memcpy(tags, "time=", 5);
@@ -333,7 +334,7 @@ static nt_line *bcast_line(nt_bcast *b, unsigned v)
             size_t n = strlen(tags);
             snprintf(tags + n, sizeof tags - n, "%s%s", n ? ";" : "", b->ctags);
         }
-        b->v[v] = nt_line_make(tags, b->body, strlen(b->body));
+        b->v[v] = nt_line_make(tags, b->body, b->body_len);
         b->created++;
     }
     return b->v[v];
@@ -349,8 +350,8 @@ void nt_bcast_done(nt_bcast *b)
     size_t i;
     for (i = 0; i < 4; i++)
         nt_line_unref(b->v[i]);
-    free(b->body);
-    memset(b, 0, sizeof *b);
+    memset(b->v, 0, sizeof b->v);
+    b->body_len = 0;
 }
 
 void nt_bcast_channel(nt_bcast *b, nt_channel *ch, const nt_client *skip)

@@ -224,7 +224,8 @@ void nt_client_mask(const nt_client *c, char *buf, size_t cap);  /* nick!user@ho
  * server-time, server-time + client tags, client tags) and shared. */
 typedef struct nt_bcast {
     nt_engine *e;
-    char *body;                  /* without tags */
+    char body[NT_LINE_MAX * 2];  /* without tags; in place: no allocation per message */
+    size_t body_len;
     const char *ctags;           /* escaped client-only tags, or NULL */
     int64_t now;
     nt_line *v[4];
