@@ -419,6 +419,19 @@ void sess_emit_numeric(nt_session *s, nt_event_type type, const nt_msg *m,
     sess_event_push(s, e);
 }
 
+/* 265/266 ("<me> [<current> <max>] :Current local users 5, max 7") repeat
+ * their optional figures in the text: show the text alone, filed under no
+ * target (the figures are not one). */
+static void emit_user_counts(nt_session *s, const nt_msg *m, const char *line, int code)
+{
+    sess_event *e = sess_event_new(s, NT_EV_SERVER_TEXT, m, line, sess_msg_time(s, m));
+    char nick[128];
+    sess_event_set(&e->nick, sess_source_nick(m->source, nick, sizeof nick));
+    e->text = join_params(m, m->nparams > 1 ? m->nparams - 1 : 0);
+    e->code = code;
+    sess_event_push(s, e);
+}
+
 static int in_registration(const nt_session *s)
 {
     return s->started && !s->registered;
@@ -435,6 +448,7 @@ static void on_numeric(nt_session *s, const nt_msg *m, const char *line, int cod
     case 5: sess_on_isupport(s, m); return;
     case 301: case 305: case 306: sess_on_away_reply(s, m, line); return;
     case 331: case 332: case 333: sess_on_topic_reply(s, m, line); return;
+    case 265: case 266: emit_user_counts(s, m, line, code); return;
     case 352: sess_on_who_reply(s, m, line); break;
     case 353: sess_on_names_reply(s, m, line); return;
     case 366: sess_on_names_end(s, m, line); return;

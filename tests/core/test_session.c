@@ -164,6 +164,30 @@ static void test_ping(void)
     nt_session_free(s);
 }
 
+/* 265/266 repeat their optional figures in the text: the text alone shows,
+ * other numerics keep every parameter after the nick. */
+static void test_user_count_numerics(void)
+{
+    nt_session *s = new_session("gina");
+    nt_session_start(s, T0);
+    out_take(s);
+    feed(s, ":irc.test 001 gina :Welcome\r\n");
+    drain(s);
+    feed(s, ":irc.test 265 gina 5 7 :Current local users 5, max 7\r\n");
+    feed(s, ":irc.test 266 gina :Current global users 5, max 7\r\n");
+    feed(s, ":irc.test 251 gina :There are 5 users and 0 invisible on 1 servers\r\n");
+    drain(s);
+    CHECK_INT(count_ev(NT_EV_SERVER_TEXT), 3);
+    CHECK_INT(g_ev[0].code, 265);
+    CHECK_STR(g_ev[0].text, "Current local users 5, max 7");
+    CHECK(!g_ev[0].target[0]);
+    CHECK_INT(g_ev[1].code, 266);
+    CHECK_STR(g_ev[1].text, "Current global users 5, max 7");
+    CHECK_INT(g_ev[2].code, 251);
+    CHECK_STR(g_ev[2].text, "There are 5 users and 0 invisible on 1 servers");
+    nt_session_free(s);
+}
+
 static void test_bytes_in_any_split(void)
 {
     const char *script = ":irc.test 001 gina :Welcome\r\nPING :x\n:irc.test 002 gina :Host\r";
@@ -428,6 +452,7 @@ int main(void)
     RUN(test_nick_fallback_respects_short_nicklen);
     RUN(test_nick_fallback_gives_up);
     RUN(test_ping);
+    RUN(test_user_count_numerics);
     RUN(test_bytes_in_any_split);
     RUN(test_isupport);
     RUN(test_casemap_affects_channel_lookup);
