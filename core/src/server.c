@@ -97,7 +97,7 @@ np_err nt_server_open(const nt_server_config *cfg, nt_server **out)
         char text[80];
         /* An IPv6 listener takes IPv6 only: "[::]:6667" and "0.0.0.0:6667"
          * may then both be given, as with most servers. */
-        err = np_tcp_listen(a, 128, 0, &srv->listeners[i]);
+        err = np_tcp_listen(a, NT_SRV_LISTEN_BACKLOG, 0, &srv->listeners[i]);
         if (err == NP_OK)
             err = np_getsockname(srv->listeners[i], &srv->bound[i]);
         if (err == NP_OK)

@@ -25,6 +25,11 @@
 /* Bytes read from one connection per readiness report: fairness between a
  * flooding client and everyone else. */
 #define NT_SRV_READ_CHUNK 16384
+/* Connections the kernel may hold for accept(). A storm of connects (clients
+ * coming back after a network outage) queues here instead of losing SYNs
+ * and waiting a retransmission second each; an empty queue costs nothing,
+ * and the kernel caps it (Linux: net.core.somaxconn, 4096 by default). */
+#define NT_SRV_LISTEN_BACKLOG 4096
 /* An emptied output buffer unused for this long (to twice as long) is freed. */
 #define NT_SRV_TRIM_MS 1000
 /* After a failed accept (out of descriptors): how long the listeners rest. */

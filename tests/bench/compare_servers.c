@@ -81,7 +81,7 @@ static np_err start_one(cmp_server *s, int id)
             return NP_EACCES;
         snprintf(s->limits, sizeof s->limits,
                  "--mode %s --no-flood-limits, max-clients 0, SendQ %u MiB, log level warn;"
-                 " listen backlog 128, so 100 connects in flight",
+                 " listen backlog 4096, 100 connects in flight like the reference",
                  mode, BENCH_SENDQ >> 20);
         return peer_start_natterd(&s->peer, extra);
     }

@@ -94,7 +94,7 @@ const fanout_summary *fanout_find(const fanout_result *r, int target, int rate_i
 
 typedef struct idle_opts {
     int clients;                 /* 10000 */
-    int inflight;                /* 100: below natterd's listen backlog (128) */
+    int inflight;                /* 100: below every listen backlog but ngircd's */
     double settle_s;             /* before reading RSS again (2) */
     double cap_s;                /* start no connection after this (0: none) */
     double timeout_s;            /* bound for the whole registration (120) */
