@@ -89,6 +89,8 @@ static void test_trace_lines(void)
         CHECK_OK(np_connect(v, &la));
         CHECK_OK(np_sendv(v, iov, 2, &sent));
         CHECK_INT(sent, 5);
+        CHECK_OK(np_sendv(v, iov + 1, 1, &sent));
+        CHECK_INT(sent, 3);
         np_socket_close(v);
     }
     np_trace_disable();
@@ -131,6 +133,11 @@ static void test_trace_lines(void)
     snprintf(want, sizeof want, "np_sendv(%lld, 2 pieces, 5) -> %s(%lld, [2], 5, ", vfd,
              pt_is_windows() ? "WSASend" : "sendmsg", vfd);
     CHECK_MSG(find_line(text, want, " = 5", NULL, line, sizeof line), "no sendv line \"%s\"",
+              want);
+    /* One piece is a plain send (the kernel's gathered path costs more):
+     * np_sendv(<fd>, 1 piece, 3) -> send(<fd>, 0x..., 3, MSG_NOSIGNAL) = 3 */
+    snprintf(want, sizeof want, "np_sendv(%lld, 1 piece, 3) -> send(%lld, ", vfd, vfd);
+    CHECK_MSG(find_line(text, want, " = 3", NULL, line, sizeof line), "no one-piece sendv line \"%s\"",
               want);
 
     /* close: "close(" on POSIX, "closesocket(" on Windows, with the fd. */

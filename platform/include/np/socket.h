@@ -133,8 +133,9 @@ typedef struct np_iovec {
 #define NP_IOV_MAX 64
 
 /* Gathered send(): the iovcnt pieces (1 to NP_IOV_MAX), in order, with one OS
- * call (sendmsg / WSASend), so many small buffers leave in one system call and
- * can share a TCP segment. Like np_send it may take fewer bytes than all the
+ * call (sendmsg / WSASend; a single piece is a plain send, which the kernel
+ * takes faster), so many small buffers leave in one system call and can share
+ * a TCP segment. Like np_send it may take fewer bytes than all the
  * pieces hold: *sent (may be NULL) counts them across pieces. */
 NP_API np_err np_sendv(np_socket_t s, const np_iovec *iov, int iovcnt, size_t *sent);
 
