@@ -135,8 +135,8 @@ static void test_trace_lines(void)
     CHECK_MSG(find_line(text, want, " = 5", NULL, line, sizeof line), "no sendv line \"%s\"",
               want);
     /* One piece is a plain send (the kernel's gathered path costs more):
-     * np_sendv(<fd>, 1 piece, 3) -> send(<fd>, 0x..., 3, MSG_NOSIGNAL) = 3 */
-    snprintf(want, sizeof want, "np_sendv(%lld, 1 piece, 3) -> send(%lld, ", vfd, vfd);
+     * np_sendv(<fd>, 3) -> send(<fd>, 0x..., 3, MSG_NOSIGNAL) = 3 */
+    snprintf(want, sizeof want, "np_sendv(%lld, 3) -> send(%lld, ", vfd, vfd);
     CHECK_MSG(find_line(text, want, " = 3", NULL, line, sizeof line), "no one-piece sendv line \"%s\"",
               want);
 
